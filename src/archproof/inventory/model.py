@@ -1,0 +1,222 @@
+"""The normalized inventory: resources keyed by Terraform type and attribute names.
+
+A plan and a live account fill the same shape, so one control runs on both.
+Values the source does not know (Terraform's "known after apply") are ``Unknown``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+
+class Unknown:
+    """A value the source cannot know, with the reason (e.g. "known after apply")."""
+
+    __slots__ = ("reason",)
+
+    def __init__(self, reason: str = "known after apply") -> None:
+        self.reason = reason
+
+    def __repr__(self) -> str:
+        return f"({self.reason})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Unknown)
+
+    def __hash__(self) -> int:
+        return hash(Unknown)
+
+    def __bool__(self) -> bool:
+        raise TypeError("an Unknown has no truth value: test it with is_unknown()")
+
+
+UNKNOWN: Final = Unknown()
+
+
+def is_unknown(value: object) -> bool:
+    """True when the value, or anything nested in it, is unknown."""
+    if isinstance(value, Unknown):
+        return True
+    if isinstance(value, dict):
+        return any(is_unknown(v) for v in value.values())
+    if isinstance(value, list | tuple):
+        return any(is_unknown(v) for v in value)
+    return False
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Resource:
+    """One resource of a source.
+
+    ``address`` is the Terraform address for a plan and the cloud id (or ARN/name)
+    for a live account; ``refs`` maps an attribute path (``vpc_id``,
+    ``route.gateway_id``) to the addresses of the resources it points at, for
+    relations that cannot be read from ids (a plan, before apply).
+    """
+
+    kind: str
+    address: str
+    source: str
+    attributes: Mapping[str, Any]
+    region: str = ""
+    account: str = ""
+    tags: Mapping[str, str] = field(default_factory=dict)
+    refs: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    ids: tuple[str, ...] = ()
+
+    @property
+    def name(self) -> str:
+        """A readable name: the Name tag when there is one, else the address."""
+        tag = self.tags.get("Name") if isinstance(self.tags, Mapping) else None
+        return tag if isinstance(tag, str) and tag else self.address
+
+    @property
+    def label(self) -> str:
+        shown = self.address if self.name == self.address else f"{self.address} ({self.name})"
+        return f"{self.source}:{shown}"
+
+    def get(self, path: str, default: Any = None) -> Any:
+        """Attribute by dotted path; list items by index (``listener.0.port``)."""
+        value: Any = self.attributes
+        for part in path.split("."):
+            if isinstance(value, Unknown):
+                return value
+            if isinstance(value, Mapping):
+                if part not in value:
+                    return default
+                value = value[part]
+            elif isinstance(value, list | tuple) and part.isdigit():
+                index = int(part)
+                if index >= len(value):
+                    return default
+                value = value[index]
+            else:
+                return default
+        return value
+
+
+@dataclass(frozen=True, slots=True)
+class CollectionError:
+    """Evidence a source could not gather; controls that need these kinds report ``error``."""
+
+    source: str
+    service: str
+    region: str
+    call: str
+    message: str
+    kinds: tuple[str, ...]
+
+    def describe(self) -> str:
+        return f"{self.service} {self.call} in {self.region or 'global'} failed: {self.message}"
+
+
+_INDEX = re.compile(r"\[[^\]]*\]")
+
+
+def strip_indexes(address: str) -> str:
+    """``module.a["x"].aws_subnet.b[0]`` → ``module.a.aws_subnet.b``."""
+    return _INDEX.sub("", address)
+
+
+class Inventory:
+    """All resources of one source, with lookups by kind, address and id."""
+
+    def __init__(
+        self,
+        source: str,
+        resources: Iterable[Resource] = (),
+        errors: Iterable[CollectionError] = (),
+        origin: str = "",
+        scope: Mapping[str, Any] | None = None,
+    ) -> None:
+        self.source = source
+        self.origin = origin  # plan file, account id, ...
+        self.scope: dict[str, Any] = dict(scope or {})  # what was looked at: regions, services
+        self.errors: list[CollectionError] = list(errors)
+        self._resources: list[Resource] = []
+        self._by_kind: dict[str, list[Resource]] = defaultdict(list)
+        self._by_address: dict[str, Resource] = {}
+        self._by_id: dict[str, list[Resource]] = defaultdict(list)
+        self._by_stripped: dict[str, list[Resource]] = defaultdict(list)
+        self._facts: dict[tuple[str, str], Any] = {}
+        for resource in resources:
+            self.add(resource)
+
+    def add(self, resource: Resource) -> None:
+        self._resources.append(resource)
+        self._by_kind[resource.kind].append(resource)
+        self._by_address[resource.address] = resource
+        self._by_stripped[strip_indexes(resource.address)].append(resource)
+        for ident in resource.ids:
+            if isinstance(ident, str) and ident:
+                self._by_id[ident].append(resource)
+
+    def __iter__(self) -> Iterator[Resource]:
+        return iter(self._resources)
+
+    def __len__(self) -> int:
+        return len(self._resources)
+
+    def of_kind(self, *kinds: str) -> list[Resource]:
+        found: list[Resource] = []
+        for kind in kinds:
+            found.extend(self._by_kind.get(kind, ()))
+        return found
+
+    def kinds(self) -> set[str]:
+        return set(self._by_kind)
+
+    def by_address(self, address: str) -> Resource | None:
+        return self._by_address.get(address)
+
+    def by_id(self, ident: str) -> list[Resource]:
+        return list(self._by_id.get(ident, ()))
+
+    def by_stripped_address(self, address: str) -> list[Resource]:
+        return list(self._by_stripped.get(strip_indexes(address), ()))
+
+    def errors_for(self, kinds: Iterable[str]) -> list[CollectionError]:
+        wanted = set(kinds)
+        return [e for e in self.errors if wanted.intersection(e.kinds) or "*" in e.kinds]
+
+    def related(self, resource: Resource, path: str, kinds: Iterable[str] = ()) -> list[Resource]:
+        """Resources an attribute points at, by id (known values) or by plan reference.
+
+        ``path`` is a dotted attribute path; list values are followed item by item.
+        """
+        wanted = set(kinds)
+        found: dict[str, Resource] = {}
+        for value in _leaf_values(resource.get(path)):
+            if isinstance(value, str):
+                for target in self._by_id.get(value, ()):
+                    found.setdefault(target.address, target)
+        for address in resource.refs.get(path, ()):
+            target = self._by_address.get(address)
+            if target is not None:
+                found.setdefault(target.address, target)
+        return [r for r in found.values() if not wanted or r.kind in wanted]
+
+    def referring(self, target: Resource, kind: str, path: str) -> list[Resource]:
+        """Resources of ``kind`` whose ``path`` points at ``target``."""
+        return [r for r in self.of_kind(kind) if target in self.related(r, path)]
+
+    def fact(self, name: str, resource: Resource) -> Any:
+        return self._facts.get((name, resource.address))
+
+    def set_fact(self, name: str, resource: Resource, value: Any) -> None:
+        self._facts[(name, resource.address)] = value
+
+    def has_fact(self, name: str, resource: Resource) -> bool:
+        return (name, resource.address) in self._facts
+
+
+def _leaf_values(value: Any) -> Iterator[Any]:
+    if isinstance(value, list | tuple | set | frozenset):
+        for item in value:
+            yield from _leaf_values(item)
+    elif value is not None:
+        yield value

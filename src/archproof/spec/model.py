@@ -1,0 +1,143 @@
+"""The spec: a documented architecture as requirements, controls and parameters.
+
+Validated by pydantic where it enters; everything downstream gets these models.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fnmatch
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+ParamValue = int | float | bool | str | list[Any] | dict[str, Any]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class DocumentRef(_Strict):
+    """Where the document makes the claim."""
+
+    system: str
+    section: str
+
+
+class ControlUse(_Strict):
+    """A control proving a requirement, with parameters for this use."""
+
+    id: str
+    params: dict[str, ParamValue] = Field(default_factory=dict)
+    absent: Literal["inconclusive", "fail"] = "inconclusive"
+    """What nothing to look at means: no resource of the control's kinds in a source."""
+
+
+class Requirement(_Strict):
+    id: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
+    claim: str
+    source: DocumentRef
+    controls: list[ControlUse] = Field(default_factory=list)
+    params: dict[str, ParamValue] = Field(default_factory=dict)
+    proofs: list[str] = Field(default_factory=list)
+    """Load or chaos proofs (``load/…``, ``chaos/…``) that judge the claim in motion."""
+    environments: list[str] = Field(default_factory=list)
+    """Environments this requirement applies to (empty: all)."""
+    not_provable: str = ""
+    """Why the claim cannot be proven yet; reported, never passed."""
+
+    @field_validator("controls", mode="before")
+    @classmethod
+    def _short_form(cls, value: Any) -> Any:
+        if isinstance(value, list):
+            return [{"id": item} if isinstance(item, str) else item for item in value]
+        return value
+
+    @model_validator(mode="after")
+    def _proven_somehow(self) -> Requirement:
+        if not (self.controls or self.proofs or self.not_provable):
+            raise ValueError("needs controls, proofs, or a not_provable reason")
+        return self
+
+
+class Selector(_Strict):
+    """Recognises resources of a role: all given conditions must hold."""
+
+    tags: dict[str, str] = Field(default_factory=dict)
+    name: str = ""
+    """Glob on the resource's Name tag (or address when it has none)."""
+    address: str = ""
+    """Glob on the plan address or live id."""
+    kinds: list[str] = Field(default_factory=list)
+
+    def matches(self, kind: str, address: str, name: str, tags: dict[str, str]) -> bool:
+        if self.kinds and kind not in self.kinds:
+            return False
+        for key, pattern in self.tags.items():
+            value = tags.get(key)
+            if value is None or not fnmatch.fnmatchcase(value, pattern):
+                return False
+        if self.name and not fnmatch.fnmatchcase(name, self.name):
+            return False
+        return not (self.address and not fnmatch.fnmatchcase(address, self.address))
+
+
+class Waiver(_Strict):
+    control: str
+    resource: str = "*"
+    """Glob on the resource address, id or Name tag."""
+    owner: str
+    reason: str
+    expires: dt.date
+    requirement: str = ""
+
+    def expired(self, today: dt.date) -> bool:
+        return today > self.expires
+
+
+class Spec(_Strict):
+    system: str
+    cloud: Literal["aws", "azure", "kubernetes"]
+    document: str
+    environments: dict[str, dict[str, ParamValue]] = Field(default_factory=lambda: {"default": {}})
+    default_environment: str = ""
+    roles: dict[str, Selector] = Field(default_factory=dict)
+    """Named parts of the estate (bastion, app, database …) and how to recognise them."""
+    params: dict[str, ParamValue] = Field(default_factory=dict)
+    """System-wide parameters, overridden by the environment, then by the requirement."""
+    requirements: list[Requirement]
+    waivers: list[Waiver] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Spec:
+        seen: set[str] = set()
+        for req in self.requirements:
+            if req.id in seen:
+                raise ValueError(f"requirement id {req.id!r} appears twice")
+            seen.add(req.id)
+            for env in req.environments:
+                if env not in self.environments:
+                    raise ValueError(f"requirement {req.id}: unknown environment {env!r}")
+        if self.default_environment and self.default_environment not in self.environments:
+            raise ValueError(f"default_environment {self.default_environment!r} is not defined")
+        return self
+
+    @property
+    def environment_names(self) -> list[str]:
+        return list(self.environments)
+
+    def pick_environment(self, name: str | None) -> str:
+        if name:
+            if name not in self.environments:
+                known = ", ".join(self.environments)
+                raise KeyError(f"environment {name!r} is not in the spec (known: {known})")
+            return name
+        return self.default_environment or next(iter(self.environments))
+
+    def params_for(self, requirement: Requirement, use: ControlUse, env: str) -> dict[str, Any]:
+        merged: dict[str, Any] = dict(self.params)
+        merged.update(self.environments.get(env, {}))
+        merged.update(requirement.params)
+        merged.update(use.params)
+        return merged
