@@ -67,6 +67,8 @@ class Resource:
     tags: Mapping[str, str] = field(default_factory=dict)
     refs: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     ids: tuple[str, ...] = ()
+    missing: Unknown | None = None
+    """When set, every attribute the source did not record reads as this ``Unknown``."""
 
     @property
     def name(self) -> str:
@@ -82,6 +84,8 @@ class Resource:
     def get(self, path: str, default: Any = None) -> Any:
         """Attribute by dotted path; list items by index (``listener.0.port``)."""
         value: Any = self.attributes
+        if self.missing is not None and path.split(".", 1)[0] not in self.attributes:
+            return self.missing
         for part in path.split("."):
             if isinstance(value, Unknown):
                 return value
@@ -143,10 +147,14 @@ class Inventory:
         self._by_id: dict[str, list[Resource]] = defaultdict(list)
         self._by_stripped: dict[str, list[Resource]] = defaultdict(list)
         self._facts: dict[tuple[str, str], Any] = {}
+        self._reverse: dict[tuple[str, str], dict[str, list[Resource]]] = {}
+        self.memo: dict[str, Any] = {}  # inventory-wide derived facts
         for resource in resources:
             self.add(resource)
 
     def add(self, resource: Resource) -> None:
+        self._reverse.clear()
+        self.memo.clear()
         self._resources.append(resource)
         self._by_kind[resource.kind].append(resource)
         self._by_address[resource.address] = resource
@@ -201,8 +209,16 @@ class Inventory:
         return [r for r in found.values() if not wanted or r.kind in wanted]
 
     def referring(self, target: Resource, kind: str, path: str) -> list[Resource]:
-        """Resources of ``kind`` whose ``path`` points at ``target``."""
-        return [r for r in self.of_kind(kind) if target in self.related(r, path)]
+        """Resources of ``kind`` whose ``path`` points at ``target`` (indexed on first use)."""
+        key = (kind, path)
+        index = self._reverse.get(key)
+        if index is None:
+            index = defaultdict(list)
+            for resource in self.of_kind(kind):
+                for pointed in self.related(resource, path):
+                    index[pointed.address].append(resource)
+            self._reverse[key] = index
+        return list(index.get(target.address, ()))
 
     def fact(self, name: str, resource: Resource) -> Any:
         return self._facts.get((name, resource.address))

@@ -1,0 +1,120 @@
+"""Availability: zone spread, Multi-AZ databases and caches, auto-scaling floors and health checks."""
+
+from __future__ import annotations
+
+from archproof.controls.api import Findings, Subject, control
+from archproof.controls.facts import intended_tier
+from archproof.inventory.model import Resource, Unknown
+from archproof.inventory.network import subnet_tier, zones_of
+from archproof.verdict import Failed, Inconclusive
+
+ZONED = ("aws_lb", "aws_autoscaling_group", "aws_db_subnet_group", "aws_elasticache_subnet_group",
+         "aws_eks_node_group")  # fmt: skip
+ZONES = {"min_zones": 2}
+
+
+@control("tier-zone-spread", needs=("aws_subnet", "aws_route_table"), severity="high",
+         params={**ZONES, "tiers": ["public", "private"], "tier_tag": "Tier", "tier_names": {}})  # fmt: skip
+def test_each_tier_spans_the_zones(subject: Subject) -> None:
+    """Each documented subnet tier has subnets in at least the documented number of zones."""
+    inv = subject.inventory
+    zones: dict[str, set[str]] = {t: set() for t in subject.params["tiers"]}
+    unknown: list[str] = []
+    for subnet in inv.of_kind("aws_subnet"):
+        tier = intended_tier(subnet, subject.params) or subnet_tier(inv, subnet)
+        zone = subnet.get("availability_zone")
+        if isinstance(tier, Unknown) or isinstance(zone, Unknown):
+            unknown.append(subnet.address)
+        elif tier in zones and isinstance(zone, str):
+            zones[tier].add(zone)
+    need = int(subject.params["min_zones"])
+    short = {t: sorted(z) for t, z in zones.items() if len(z) < need}
+    if short and not unknown:
+        raise Failed(f"{subject.test_id}: zones per tier {short}, required ≥ {need} each")
+    if short:
+        raise Inconclusive(f"{subject.test_id}: zones of {', '.join(unknown)} known only after apply")
+
+
+@control("zone-spread", kinds=ZONED, needs=("aws_subnet",), severity="high", params=ZONES,
+         frameworks={"AWS-WA": "REL10"})  # fmt: skip
+def test_resource_spans_the_zones(subject: Subject, resource: Resource) -> None:
+    """Load balancers, auto-scaling groups and subnet groups span the documented number of zones."""
+    findings = Findings(resource)
+    zones, gap = zones_of(subject.inventory, resource)
+    need = int(subject.params["min_zones"])
+    if len(zones) < need and gap is not None:
+        findings.unknown("zones", gap)
+    else:
+        findings.check("zones", sorted(zones), len(zones) >= need, f"≥ {need}")
+    findings.close()
+
+
+def _standalone_db(subject: Subject, resource: Resource) -> bool:
+    if resource.kind != "aws_db_instance":
+        return True
+    replica = resource.get("replicate_source_db")
+    return replica in (None, "")
+
+
+@control("database-multi-az", kinds=("aws_db_instance", "aws_rds_cluster"), severity="high",
+         select=_standalone_db, frameworks={"AWS-WA": "REL10"})  # fmt: skip
+def test_database_survives_zone_loss(subject: Subject, resource: Resource) -> None:
+    """Databases keep a standby or reader in a second availability zone."""
+    findings = Findings(resource)
+    if resource.kind == "aws_db_instance":
+        value = resource.get("multi_az")
+        findings.check("multi_az", value, value is True, "true")
+        findings.close()
+        return
+    members = subject.inventory.referring(resource, "aws_rds_cluster_instance", "cluster_identifier")
+    findings.check("cluster instances", len(members), len(members) >= 2, "≥ 2 (writer + reader)")
+    zones = [m.get("availability_zone") for m in members]
+    known = {z for z in zones if isinstance(z, str) and z}
+    if len(members) >= 2 and len(known) < 2:
+        if len(known) < len(zones):
+            findings.unknown("member zones", "a member's zone is known only after apply")
+        else:
+            findings.fail("member zones", sorted(known), "≥ 2 distinct zones")
+    findings.close()
+
+
+@control("asg-capacity-floor", kinds=("aws_autoscaling_group",), severity="high",
+         params={"min_instances": 2})  # fmt: skip
+def test_autoscaling_keeps_a_floor(subject: Subject, resource: Resource) -> None:
+    """Auto-scaling groups never shrink below the documented floor and can grow past it."""
+    findings = Findings(resource)
+    floor = int(subject.params["min_instances"])
+    low, high = resource.get("min_size"), resource.get("max_size")
+    findings.check("min_size", low, isinstance(low, int) and low >= floor, f"≥ {floor}")
+    if isinstance(low, int) and isinstance(high, int):
+        findings.check("max_size", high, high > low, f"> min_size ({low})")
+    elif isinstance(high, Unknown):
+        findings.unknown("max_size", high)
+    findings.close()
+
+
+@control("asg-elb-health-check", kinds=("aws_autoscaling_group",), severity="high")
+def test_autoscaling_replaces_instances_failing_lb_checks(subject: Subject, resource: Resource) -> None:
+    """Auto-scaling groups replace instances that fail the load balancer's health check."""
+    findings = Findings(resource)
+    kind = resource.get("health_check_type")
+    findings.check("health_check_type", kind, kind == "ELB", "'ELB'")
+    groups = resource.get("target_group_arns")
+    attached = subject.inventory.referring(resource, "aws_autoscaling_attachment", "autoscaling_group_name")
+    if isinstance(groups, Unknown) and not attached and not resource.refs.get("target_group_arns"):
+        findings.unknown("target_group_arns", groups)
+    elif not groups and not attached and not resource.get("load_balancers"):
+        findings.fail("target_group_arns", groups or [], "attached to a load balancer target group")
+    findings.close()
+
+
+@control("cache-multi-az", kinds=("aws_elasticache_replication_group",), severity="high")
+def test_cache_fails_over_across_zones(resource: Resource) -> None:
+    """Caches run a replica in another zone and fail over to it automatically."""
+    findings = Findings(resource)
+    for attribute in ("automatic_failover_enabled", "multi_az_enabled"):
+        value = resource.get(attribute)
+        findings.check(attribute, value, value is True, "true")
+    nodes = resource.get("num_cache_clusters")
+    findings.check("num_cache_clusters", nodes, isinstance(nodes, int) and nodes >= 2, "≥ 2")
+    findings.close()

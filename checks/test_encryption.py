@@ -1,0 +1,170 @@
+"""Encryption at rest and in transit: EBS, RDS/Aurora, S3, DynamoDB, ElastiCache, SQS/SNS, KMS."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from archproof.controls.api import Findings, Subject, control
+from archproof.inventory.model import Resource, Unknown, is_unknown
+
+GDPR = {"GDPR": "Art. 32(1)(a)"}
+
+
+def _default_encryption_on(subject: Subject) -> bool:
+    return any(r.get("enabled") is True for r in subject.inventory.of_kind("aws_ebs_encryption_by_default"))
+
+
+def _devices(resource: Resource) -> list[tuple[str, Any]]:
+    if resource.kind == "aws_ebs_volume":
+        return [("encrypted", resource.get("encrypted"))]
+    if resource.kind == "aws_launch_template":
+        mappings = resource.get("block_device_mappings")
+        if isinstance(mappings, Unknown):
+            return [("block_device_mappings", mappings)]
+        found = []
+        for position, mapping in enumerate(mappings or []):
+            ebs = (mapping.get("ebs") or [{}])[0] if isinstance(mapping, dict) else {}
+            if ebs:
+                found.append((f"block_device_mappings.{position}.ebs.encrypted", ebs.get("encrypted")))
+        return found
+    found = []
+    for block in ("root_block_device", "ebs_block_device"):
+        items = resource.get(block)
+        if isinstance(items, Unknown):
+            found.append((block, items))
+        for position, item in enumerate(items if isinstance(items, list) else []):
+            if isinstance(item, dict):
+                found.append((f"{block}.{position}.encrypted", item.get("encrypted")))
+    return found
+
+
+def _volumes_here(subject: Subject, resource: Resource) -> bool:
+    # Live volumes are judged as aws_ebs_volume; instances carry them only in a plan.
+    return not (subject.source.startswith("live") and resource.kind == "aws_instance")
+
+
+@control("ebs-encrypted", kinds=("aws_ebs_volume", "aws_instance", "aws_launch_template"),
+         needs=("aws_ebs_encryption_by_default",), severity="high", frameworks=GDPR,
+         select=_volumes_here)  # fmt: skip
+def test_block_storage_is_encrypted(subject: Subject, resource: Resource) -> None:
+    """EBS volumes, instance disks and launch-template disks are encrypted."""
+    findings = Findings(resource)
+    planned_default = subject.source.startswith("plan") and _default_encryption_on(subject)
+    for what, value in _devices(resource):
+        if planned_default and (is_unknown(value) or value in (None, False)):
+            continue  # new volumes are encrypted by the account default the plan enables
+        findings.check(what, value, value is True, "true")
+    findings.close()
+
+
+@control("ebs-default-encryption", kinds=("aws_ebs_encryption_by_default",), severity="medium",
+         frameworks=GDPR)  # fmt: skip
+def test_account_encrypts_new_volumes_by_default(resource: Resource) -> None:
+    """The account encrypts every new EBS volume by default in each region."""
+    findings = Findings(resource)
+    value = resource.get("enabled")
+    findings.check("enabled", value, value is True, "true")
+    findings.close()
+
+
+def _not_cluster_member(subject: Subject, resource: Resource) -> bool:
+    return resource.kind != "aws_db_instance" or resource.get("cluster_identifier") in (None, "")
+
+
+@control("rds-encrypted", kinds=("aws_db_instance", "aws_rds_cluster"), severity="high",
+         frameworks={**GDPR, "CIS-AWS": "2.3.1"}, select=_not_cluster_member)  # fmt: skip
+def test_database_storage_is_encrypted(resource: Resource) -> None:
+    """Database storage is encrypted at rest."""
+    findings = Findings(resource)
+    value = resource.get("storage_encrypted")
+    findings.check("storage_encrypted", value, value is True, "true")
+    findings.close()
+
+
+def bucket_encryption(subject: Subject, bucket: Resource) -> list[Any]:
+    """The default encryption algorithms configured for a bucket (inline or separate resource)."""
+    rules: list[Any] = []
+    inline = bucket.get("server_side_encryption_configuration")
+    if isinstance(inline, Unknown):
+        return [inline]
+    for config in inline or []:
+        rules.extend(config.get("rule") or [] if isinstance(config, dict) else [])
+    kind = "aws_s3_bucket_server_side_encryption_configuration"
+    for config in subject.inventory.referring(bucket, kind, "bucket"):
+        rule = config.get("rule")
+        if isinstance(rule, Unknown):
+            return [rule]
+        rules.extend(rule or [])
+    algorithms: list[Any] = []
+    for rule in rules:
+        default = (rule.get("apply_server_side_encryption_by_default") or [{}])[0] if isinstance(rule, dict) else {}
+        algorithms.append(default.get("sse_algorithm"))
+    return algorithms
+
+
+@control("s3-encrypted", kinds=("aws_s3_bucket",),
+         needs=("aws_s3_bucket_server_side_encryption_configuration",), severity="high",
+         params={"s3_sse": "aws:kms"}, frameworks=GDPR)  # fmt: skip
+def test_bucket_encrypts_by_default(subject: Subject, resource: Resource) -> None:
+    """S3 buckets encrypt objects by default with the documented kind of key."""
+    findings = Findings(resource)
+    wanted = str(subject.params["s3_sse"])
+    algorithms = bucket_encryption(subject, resource)
+    accepted = {"aws:kms": ("aws:kms", "aws:kms:dsse"), "any": ("aws:kms", "aws:kms:dsse", "AES256")}
+    allowed = accepted.get(wanted, (wanted,))
+    if any(isinstance(a, Unknown) for a in algorithms):
+        findings.unknown("sse_algorithm", "known only after apply")
+    else:
+        ok = bool(algorithms) and all(a in allowed for a in algorithms)
+        findings.check("sse_algorithm", algorithms or None, ok, f"one of {list(allowed)}")
+    findings.close()
+
+
+@control("dynamodb-encrypted", kinds=("aws_dynamodb_table",), severity="medium", frameworks=GDPR)
+def test_table_encrypted_with_managed_key(resource: Resource) -> None:
+    """DynamoDB tables encrypt with a KMS key the account controls."""
+    findings = Findings(resource)
+    block = resource.get("server_side_encryption")
+    enabled = (block or [{}])[0].get("enabled") if isinstance(block, list) else block
+    findings.check("server_side_encryption.enabled", enabled, enabled is True, "true (KMS key)")
+    findings.close()
+
+
+@control("cache-encrypted", kinds=("aws_elasticache_replication_group",), severity="high",
+         frameworks=GDPR)  # fmt: skip
+def test_cache_encrypted_at_rest_and_in_transit(resource: Resource) -> None:
+    """Caches encrypt data at rest and in transit."""
+    findings = Findings(resource)
+    for attribute in ("at_rest_encryption_enabled", "transit_encryption_enabled"):
+        value = resource.get(attribute)
+        findings.check(attribute, value, value is True, "true")
+    findings.close()
+
+
+@control("queue-topic-encrypted", kinds=("aws_sqs_queue", "aws_sns_topic"), severity="medium",
+         frameworks=GDPR)  # fmt: skip
+def test_messages_encrypted_at_rest(resource: Resource) -> None:
+    """Queues and topics encrypt messages at rest."""
+    findings = Findings(resource)
+    key = resource.get("kms_master_key_id")
+    managed = resource.get("sqs_managed_sse_enabled") if resource.kind == "aws_sqs_queue" else None
+    if isinstance(key, Unknown):
+        findings.unknown("kms_master_key_id", key)
+    elif key in (None, "") and managed is not True:
+        findings.check("kms_master_key_id", key, False, "a KMS key (or SQS-managed SSE)")
+    findings.close()
+
+
+def _customer_symmetric(subject: Subject, key: Resource) -> bool:
+    spec = key.get("customer_master_key_spec")
+    return key.get("key_manager") != "AWS" and spec in (None, "SYMMETRIC_DEFAULT")
+
+
+@control("kms-key-rotation", kinds=("aws_kms_key",), severity="medium", select=_customer_symmetric,
+         frameworks={"CIS-AWS": "3.6"})  # fmt: skip
+def test_keys_rotate(resource: Resource) -> None:
+    """Customer-managed KMS keys rotate automatically."""
+    findings = Findings(resource)
+    value = resource.get("enable_key_rotation")
+    findings.check("enable_key_rotation", value, value is True, "true")
+    findings.close()

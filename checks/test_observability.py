@@ -1,0 +1,63 @@
+"""Observability: an audit trail in every region, alarms on the documented metrics, LB access logs."""
+
+from __future__ import annotations
+
+from archproof.controls.api import Findings, Subject, control
+from archproof.inventory.model import Resource, Unknown
+from archproof.verdict import Failed, Inconclusive
+
+
+@control("cloudtrail-multi-region", needs=("aws_cloudtrail",), severity="high",
+         frameworks={"CIS-AWS": "3.1", "SOC2": "CC7.2"})  # fmt: skip
+def test_audit_trail_covers_every_region(subject: Subject) -> None:
+    """A CloudTrail trail records API activity in every region and is logging."""
+    trails = subject.inventory.of_kind("aws_cloudtrail")
+    undecided: list[str] = []
+    seen: list[str] = []
+    for trail in trails:
+        multi = trail.get("is_multi_region_trail")
+        logging = trail.get("enable_logging")
+        if logging is None and trail.source.startswith("plan"):
+            logging = True  # the provider's default
+        if multi is True and logging is True:
+            return
+        if isinstance(multi, Unknown) or isinstance(logging, Unknown):
+            undecided.append(trail.address)
+        seen.append(f"{trail.address}: is_multi_region_trail={multi}, logging={logging}")
+    if undecided:
+        raise Inconclusive(f"{subject.test_id}: trails {undecided} known only after apply")
+    raise Failed(f"{subject.test_id}: {'; '.join(seen) or 'no trail'}, "
+                 "required a multi-region trail that is logging")  # fmt: skip
+
+
+@control("alarms-on-metrics", needs=("aws_cloudwatch_metric_alarm",), severity="medium",
+         params={"alarm_metrics": ["CPUUtilization", "UnHealthyHostCount"]})  # fmt: skip
+def test_documented_metrics_raise_alarms(subject: Subject) -> None:
+    """Every documented metric has a CloudWatch alarm that notifies someone."""
+    alarms = subject.inventory.of_kind("aws_cloudwatch_metric_alarm")
+    covered: set[str] = set()
+    unknown = False
+    for alarm in alarms:
+        metric = alarm.get("metric_name")
+        actions = alarm.get("alarm_actions")
+        if isinstance(metric, Unknown) or isinstance(actions, Unknown):
+            unknown = True
+        elif isinstance(metric, str) and actions:
+            covered.add(metric)
+    missing = [m for m in subject.params["alarm_metrics"] if m not in covered]
+    if missing and unknown:
+        raise Inconclusive(f"{subject.test_id}: alarms for {missing} not seen; some alarms unknown")
+    if missing:
+        raise Failed(f"{subject.test_id}: alarms with actions on {sorted(covered)}, "
+                     f"required also {missing}")  # fmt: skip
+
+
+@control("lb-access-logs", kinds=("aws_lb",), severity="medium",
+         select=lambda s, r: r.get("internal") is not True, frameworks={"PCI-DSS": "10.2.1"})  # fmt: skip
+def test_public_load_balancer_logs_requests(resource: Resource) -> None:
+    """Internet-facing load balancers write access logs."""
+    findings = Findings(resource)
+    logs = resource.get("access_logs")
+    enabled = (logs or [{}])[0].get("enabled") if isinstance(logs, list) else logs
+    findings.check("access_logs.enabled", enabled, enabled is True, "true")
+    findings.close()

@@ -1,0 +1,135 @@
+"""TLS termination: HTTPS at the public entry, valid certificates, modern policies, HTTP redirects."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from archproof.controls.api import Findings, Subject, control
+from archproof.controls.tls import minimum_tls, version_tuple
+from archproof.inventory.model import Resource, Unknown, is_unknown
+
+LISTENERS = ("aws_lb_listener",)
+SECURE = ("HTTPS", "TLS")
+
+
+def _internet_facing(lb: Resource) -> bool | Unknown:
+    internal = lb.get("internal")
+    if isinstance(internal, Unknown):
+        return internal
+    return internal is not True
+
+
+def _lb_of(subject: Subject, listener: Resource) -> Resource | None:
+    found = subject.inventory.related(listener, "load_balancer_arn", kinds=("aws_lb",))
+    return found[0] if found else None
+
+
+def _secure(subject: Subject, listener: Resource) -> bool:
+    return str(listener.get("protocol") or "").upper() in SECURE
+
+
+def _public_lb(subject: Subject, lb: Resource) -> bool:
+    facing = _internet_facing(lb)
+    return isinstance(facing, Unknown) or facing is True
+
+
+@control("https-listener-on-public-lb", kinds=("aws_lb",), needs=LISTENERS, severity="high",
+         select=_public_lb)  # fmt: skip
+def test_public_entry_terminates_tls(subject: Subject, resource: Resource) -> None:
+    """Internet-facing load balancers terminate TLS on an HTTPS (or TLS) listener."""
+    findings = Findings(resource)
+    facing = _internet_facing(resource)
+    if isinstance(facing, Unknown):
+        findings.unknown("internal", facing)
+    listeners = subject.inventory.referring(resource, "aws_lb_listener", "load_balancer_arn")
+    protocols = [listener.get("protocol") for listener in listeners]
+    if any(is_unknown(p) for p in protocols):
+        findings.unknown("listener protocol", "known only after apply")
+    elif not any(str(p).upper() in SECURE for p in protocols):
+        findings.fail("listener protocols", protocols, "an HTTPS or TLS listener")
+    findings.close()
+
+
+@control("lb-certificate-valid", kinds=LISTENERS, needs=("aws_acm_certificate",), severity="high",
+         params={"min_cert_days": 30}, select=_secure)  # fmt: skip
+def test_listener_certificate_is_valid(subject: Subject, resource: Resource) -> None:
+    """TLS listeners present an issued certificate that does not expire soon."""
+    inv = subject.inventory
+    findings = Findings(resource)
+    certs = inv.related(resource, "certificate_arn", kinds=("aws_acm_certificate",))
+    for extra in inv.referring(resource, "aws_lb_listener_certificate", "listener_arn"):
+        certs += inv.related(extra, "certificate_arn", kinds=("aws_acm_certificate",))
+    arn = resource.get("certificate_arn")
+    if not certs:
+        if arn in (None, ""):
+            findings.fail("certificate_arn", arn, "an ACM certificate")
+        else:
+            findings.unknown("certificate", f"{arn} is not in the inventory (other region or account?)")
+    limit = dt.datetime.now(dt.UTC) + dt.timedelta(days=int(subject.params["min_cert_days"]))
+    for cert in certs:
+        _judge_certificate(subject, cert, limit, findings)
+    findings.close()
+
+
+def _judge_certificate(subject: Subject, cert: Resource, limit: dt.datetime, findings: Findings) -> None:
+    status = cert.get("status")
+    not_after = cert.get("not_after")
+    if isinstance(status, str) and status:
+        findings.check(f"{cert.address} status", status, status == "ISSUED", "'ISSUED'")
+    if isinstance(not_after, str) and not_after:
+        expires = dt.datetime.fromisoformat(not_after.replace("Z", "+00:00"))
+        if expires.tzinfo is None:
+            expires = expires.replace(tzinfo=dt.UTC)
+        findings.check(f"{cert.address} not_after", not_after, expires >= limit,
+                       f"after {limit.date()} ({subject.params['min_cert_days']} days)")  # fmt: skip
+        return
+    validated = subject.inventory.referring(cert, "aws_acm_certificate_validation", "certificate_arn")
+    method = cert.get("validation_method")
+    if validated and method in ("DNS", "EMAIL"):
+        return  # issued by ACM on validation and renewed by ACM: no expiry to watch
+    findings.unknown(f"{cert.address} expiry", "imported or unvalidated certificate, expiry not known")
+
+
+@control("tls-policy-minimum", kinds=LISTENERS, severity="high", params={"min_tls": "1.2"},
+         select=_secure, frameworks={"PCI-DSS": "4.2.1"})  # fmt: skip
+def test_listener_tls_policy_is_modern(subject: Subject, resource: Resource) -> None:
+    """TLS listeners use a security policy no weaker than the documented minimum TLS version."""
+    findings = Findings(resource)
+    policy = resource.get("ssl_policy")
+    required = str(subject.params["min_tls"])
+    if isinstance(policy, Unknown) or policy in (None, ""):
+        findings.unknown("ssl_policy", policy if isinstance(policy, Unknown) else "provider default")
+    else:
+        minimum = minimum_tls(str(policy))
+        if minimum is None:
+            findings.unknown("ssl_policy", f"{policy} is not a known predefined policy")
+        else:
+            findings.check("ssl_policy", f"{policy} (TLS {minimum}+)",
+                           version_tuple(minimum) >= version_tuple(required), f"TLS {required}+")  # fmt: skip
+    findings.close()
+
+
+def _plain_http_public(subject: Subject, listener: Resource) -> bool:
+    if str(listener.get("protocol") or "").upper() != "HTTP":
+        return False
+    lb = _lb_of(subject, listener)
+    return lb is None or _public_lb(subject, lb)
+
+
+@control("http-redirects-to-https", kinds=LISTENERS, severity="high", select=_plain_http_public)
+def test_http_only_redirects_to_https(resource: Resource) -> None:
+    """Plain HTTP on a public load balancer answers only with a redirect to HTTPS."""
+    findings = Findings(resource)
+    actions = resource.get("default_action")
+    if isinstance(actions, Unknown):
+        findings.unknown("default_action", actions)
+    for action in actions if isinstance(actions, list) else []:
+        kind = action.get("type") if isinstance(action, dict) else None
+        redirect = (action.get("redirect") or [{}])[0] if isinstance(action, dict) else {}
+        if kind != "redirect":
+            findings.fail("default_action.type", kind, "'redirect' to HTTPS")
+        elif str(redirect.get("protocol", "")).upper() != "HTTPS":
+            findings.fail("redirect.protocol", redirect.get("protocol"), "'HTTPS'")
+    if isinstance(actions, list) and not actions:
+        findings.fail("default_action", [], "a redirect to HTTPS")
+    findings.close()

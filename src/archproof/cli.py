@@ -1,0 +1,184 @@
+"""The ``archproof`` command line. Exit codes: 0 compliant, 1 not compliant, 2 bad input,
+3 evidence missing or undecided."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from archproof.errors import EXIT_BAD_INPUT, ArchproofError
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def progress_printer(quiet: bool) -> Callable[[str], None] | None:
+    """Progress lines on a terminal; silence in CI or when piped."""
+    if quiet or os.environ.get("CI") or not sys.stderr.isatty():
+        return None
+
+    def show(line: str) -> None:
+        print(f"  … {line}", file=sys.stderr, flush=True)
+
+    return show
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def _add_source_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--plan", action="append", default=[], metavar="FILE",
+                        help="Terraform plan JSON (terraform show -json); repeatable")  # fmt: skip
+    parser.add_argument("--aws", action="store_true", help="collect the live AWS account")
+    parser.add_argument("--aws-region", action="append", default=[], metavar="REGION")
+    parser.add_argument("--aws-profile", metavar="NAME")
+    parser.add_argument("--aws-role-arn", metavar="ARN", help="assume this role to read")
+    parser.add_argument("--aws-service", action="append", default=[], metavar="SERVICE",
+                        help="collect only these services (ec2, elbv2, rds, …)")  # fmt: skip
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="archproof",
+        description="Prove an infrastructure is the architecture its documents describe.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    check = commands.add_parser("check", help="check a plan and/or a live account against a spec")
+    check.add_argument("--spec", required=True, metavar="FILE")
+    _add_source_options(check)
+    check.add_argument("--env", metavar="NAME", help="spec environment")
+    check.add_argument("--control", action="append", default=[], metavar="ID",
+                       help="run only these controls (glob)")  # fmt: skip
+    check.add_argument("--requirement", action="append", default=[], metavar="ID",
+                       help="run only these requirements (glob)")  # fmt: skip
+    check.add_argument("--checks", action="append", default=[], metavar="DIR",
+                       help="more control files (test_*.py) besides the built-in checks/")  # fmt: skip
+    check.add_argument("--reports", default="reports", metavar="DIR")
+    check.add_argument("--today", type=_date, metavar="YYYY-MM-DD", help="date for waiver expiry")
+    check.add_argument("-q", "--quiet", action="store_true")
+    check.set_defaults(handler=_check)
+
+    spec = commands.add_parser("spec", help="validate a spec or export its JSON Schema")
+    spec_commands = spec.add_subparsers(dest="spec_command", required=True)
+    validate = spec_commands.add_parser("validate", help="validate spec files")
+    validate.add_argument("files", nargs="+", metavar="FILE")
+    validate.add_argument("--checks", action="append", default=[], metavar="DIR")
+    validate.set_defaults(handler=_spec_validate)
+    schema = spec_commands.add_parser("schema", help="print the spec JSON Schema")
+    schema.add_argument("-o", "--output", metavar="FILE")
+    schema.set_defaults(handler=_spec_schema)
+
+    controls = commands.add_parser("controls", help="list the controls and their parameters")
+    controls.add_argument("--checks", action="append", default=[], metavar="DIR")
+    controls.add_argument("--json", action="store_true")
+    controls.set_defaults(handler=_controls)
+
+    demo = commands.add_parser("demo", help="run archproof on the embedded reference estates")
+    demo.add_argument("--violations", action="store_true", help="also show seeded violations caught")
+    demo.add_argument("--reports", default="reports", metavar="DIR")
+    demo.set_defaults(handler=_demo)
+    return parser
+
+
+def _check(args: argparse.Namespace) -> int:
+    from archproof.check import CheckRequest, run_check
+    from archproof.session import SourceRequest
+
+    sources = SourceRequest(
+        plans=tuple(args.plan),
+        aws=args.aws,
+        aws_regions=tuple(args.aws_region),
+        aws_profile=args.aws_profile,
+        aws_role_arn=args.aws_role_arn,
+        aws_services=tuple(args.aws_service),
+        progress=progress_printer(args.quiet),
+    )
+    request = CheckRequest(
+        spec_path=args.spec,
+        environment=args.env,
+        sources=sources,
+        only_controls=tuple(args.control),
+        only_requirements=tuple(args.requirement),
+        extra_checks=list(args.checks),
+        reports=Path(args.reports),
+        today=args.today,
+        quiet=args.quiet,
+    )
+    return run_check(request).exit_code
+
+
+def _spec_validate(args: argparse.Namespace) -> int:
+    from archproof.controls.catalogue import checks_dirs, discover
+    from archproof.spec.load import load_spec
+
+    catalogue = discover(checks_dirs(args.checks))
+    for file in args.files:
+        spec = load_spec(file, catalogue)
+        controls = {use.id for req in spec.requirements for use in req.controls}
+        print(f"{file}: valid — {spec.system}, {len(spec.requirements)} requirements, "
+              f"{len(controls)} controls, {len(spec.waivers)} waivers")  # fmt: skip
+    return 0
+
+
+def _spec_schema(args: argparse.Namespace) -> int:
+    from archproof.spec.model import Spec
+
+    text = json.dumps(Spec.model_json_schema(), indent=2) + "\n"
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def _controls(args: argparse.Namespace) -> int:
+    from archproof.controls.catalogue import checks_dirs, discover
+
+    catalogue = discover(checks_dirs(args.checks))
+    if args.json:
+        rows = [
+            {"id": c.id, "title": c.title, "kinds": list(c.kinds), "params": dict(c.params),
+             "severity": c.severity, "sources": list(c.sources), "frameworks": dict(c.frameworks)}  # fmt: skip
+            for c in sorted(catalogue.values(), key=lambda c: c.id)
+        ]
+        print(json.dumps(rows, indent=2, default=str))
+        return 0
+    for info in sorted(catalogue.values(), key=lambda c: c.id):
+        params = ", ".join(f"{k}={v!r}" for k, v in info.params.items())
+        print(f"{info.id:38} {info.title}" + (f"  [{params}]" if params else ""))
+    return 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from archproof.demo import DemoOptions, run_demo
+
+    return run_demo(DemoOptions(reports=Path(args.reports), violations=args.violations))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler: Handler = args.handler
+    try:
+        return handler(args)
+    except ArchproofError as exc:
+        print(f"archproof: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("archproof: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_BAD_INPUT
+
+
+if __name__ == "__main__":
+    sys.exit(main())

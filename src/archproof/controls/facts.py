@@ -1,0 +1,65 @@
+"""Judgement helpers shared by controls: intended tiers, roles of security groups, CIDRs."""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Mapping
+from typing import Any
+
+from archproof.controls.api import Subject
+from archproof.inventory.access import attached_to
+from archproof.inventory.model import Resource, Unknown
+from archproof.inventory.network import PUBLIC
+
+DEFAULT_TIER_NAMES = {
+    "public": "public",
+    "private": "private",
+    "app": "private",
+    "isolated": "isolated",
+    "data": "isolated",
+    "database": "isolated",
+    "db": "isolated",
+}
+ANYWHERE = ("0.0.0.0/0", "::/0")
+
+
+def intended_tier(resource: Resource, params: Mapping[str, Any]) -> str | None:
+    """The tier a subnet is meant to be, from its tier tag (``None`` when untagged)."""
+    tag = str(params.get("tier_tag", "Tier"))
+    names = {**DEFAULT_TIER_NAMES, **dict(params.get("tier_names") or {})}
+    value = resource.tags.get(tag)
+    if value is None:
+        return None
+    return names.get(value.lower(), value.lower())
+
+
+def is_public_intent(resource: Resource, params: Mapping[str, Any]) -> bool:
+    return intended_tier(resource, params) == PUBLIC
+
+
+def group_in_roles(subject: Subject, group: Resource, roles: list[str]) -> bool:
+    """A security group belongs to a role when it, or something it guards, is in the role."""
+    if any(subject.in_role(group, role) for role in roles):
+        return True
+    return any(
+        subject.in_role(guarded, role) for guarded in attached_to(subject.inventory, group) for role in roles
+    )
+
+
+def cidr_within(cidr: str, allowed: list[str]) -> bool:
+    try:
+        network = ipaddress.ip_network(cidr, strict=False)
+    except ValueError:
+        return False
+    for item in allowed:
+        try:
+            other = ipaddress.ip_network(item, strict=False)
+        except ValueError:
+            continue
+        if network.version == other.version and network.subnet_of(other):  # type: ignore[arg-type]
+            return True
+    return False
+
+
+def unknown_reason(value: Any) -> str:
+    return value.reason if isinstance(value, Unknown) else "known only after apply"

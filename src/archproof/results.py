@@ -1,0 +1,123 @@
+"""``results.json``: the machine contract users' CI parses. Extend it; never break it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import subprocess
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from archproof import __version__
+from archproof.errors import EXIT_COMPLIANT, EXIT_EVIDENCE_MISSING, EXIT_NOT_COMPLIANT
+from archproof.run import Run
+from archproof.spec.model import Requirement
+from archproof.verdict import Verdict, VerdictRecord
+
+SCHEMA_VERSION = 1
+_ORDER = [Verdict.FAIL, Verdict.ERROR, Verdict.INCONCLUSIVE, Verdict.WAIVED, Verdict.PASS]
+
+
+def exit_code_for(records: list[VerdictRecord]) -> int:
+    """0 compliant; 1 any fail; else 3 when evidence is missing or undecided (or no verdict)."""
+    verdicts = {r.verdict for r in records}
+    if Verdict.FAIL in verdicts:
+        return EXIT_NOT_COMPLIANT
+    if not records or verdicts & {Verdict.ERROR, Verdict.INCONCLUSIVE}:
+        return EXIT_EVIDENCE_MISSING
+    return EXIT_COMPLIANT
+
+
+def worst(verdicts: list[Verdict]) -> Verdict | None:
+    for verdict in _ORDER:
+        if verdict in verdicts:
+            return verdict
+    return None
+
+
+def all_records(run: Run) -> list[VerdictRecord]:
+    return list(run.records)
+
+
+def requirement_status(req: Requirement, records: list[VerdictRecord]) -> str:
+    """Worst verdict of its controls; else why nothing judged it (never a pass)."""
+    status = worst([r.verdict for r in records])
+    if status is not None:
+        return str(status)
+    if req.not_provable:
+        return "not_provable"
+    if req.proofs and not req.controls:
+        return "awaiting_proof"
+    return "unproven"
+
+
+def _git_commit() -> str:
+    try:
+        out = subprocess.run(
+            ["git", "rev-parse", "HEAD"], capture_output=True, text=True, timeout=5, check=False
+        )
+    except OSError:
+        return ""
+    return out.stdout.strip() if out.returncode == 0 else ""
+
+
+def build_results(run: Run) -> dict[str, Any]:
+    records = all_records(run)
+    by_requirement: dict[str, list[VerdictRecord]] = {}
+    for record in records:
+        by_requirement.setdefault(record.requirement, []).append(record)
+    requirements = []
+    for req in run.requirements():
+        mine = by_requirement.get(req.id, [])
+        requirements.append(
+            {
+                "id": req.id,
+                "claim": req.claim,
+                "document": {"system": req.source.system, "section": req.source.section},
+                "controls": [use.id for use in req.controls],
+                "proofs": req.proofs,
+                "status": requirement_status(req, mine),
+                "not_provable": req.not_provable,
+                "counts": dict(Counter(str(r.verdict) for r in mine)),
+            }
+        )
+    counts = Counter(str(r.verdict) for r in records)
+    code = exit_code_for(records)
+    return {
+        "archproof_version": __version__,
+        "schema_version": SCHEMA_VERSION,
+        "system": run.spec.system,
+        "environment": run.environment,
+        "spec": run.spec_path,
+        "started": run.started.isoformat(timespec="seconds"),
+        "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "commit": os.environ.get("GITHUB_SHA") or _git_commit(),
+        "sources": [
+            {
+                "name": inv.source,
+                "origin": inv.origin,
+                "resources": len(inv),
+                "scope": {k: v for k, v in inv.scope.items() if k != "deleted"},
+                "errors": [
+                    {"service": e.service, "region": e.region, "call": e.call, "message": e.message,
+                     "kinds": list(e.kinds)}  # fmt: skip
+                    for e in inv.errors
+                ],
+            }
+            for inv in run.inventories
+        ],
+        "summary": {str(v): counts.get(str(v), 0) for v in Verdict},
+        "compliant": code == EXIT_COMPLIANT,
+        "exit_code": code,
+        "requirements": requirements,
+        "results": [r.as_json() for r in records],
+    }
+
+
+def write_results(run: Run, path: Path) -> dict[str, Any]:
+    data = build_results(run)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, indent=2, default=str) + "\n", encoding="utf-8")
+    return data

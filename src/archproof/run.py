@@ -1,0 +1,138 @@
+"""One archproof run: spec + environment + inventories → subjects for controls, and verdicts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import fnmatch
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from archproof.controls.api import ControlInfo, Subject
+from archproof.inventory.model import Inventory
+from archproof.spec.model import Requirement, Spec, Waiver
+from archproof.verdict import Verdict, VerdictRecord
+
+
+def source_type(source: str) -> str:
+    return source.split(":", 1)[0]
+
+
+@dataclass
+class Run:
+    spec: Spec
+    environment: str
+    inventories: list[Inventory]
+    spec_path: str = ""
+    only_controls: tuple[str, ...] = ()
+    only_requirements: tuple[str, ...] = ()
+    today: dt.date = field(default_factory=dt.date.today)
+    records: list[VerdictRecord] = field(default_factory=list)
+    started: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
+
+    def requirements(self) -> list[Requirement]:
+        chosen = []
+        for req in self.spec.requirements:
+            if req.environments and self.environment not in req.environments:
+                continue
+            if self.only_requirements and not any(
+                fnmatch.fnmatchcase(req.id, p) for p in self.only_requirements
+            ):
+                continue
+            chosen.append(req)
+        return chosen
+
+    def wanted(self, control_id: str) -> bool:
+        return not self.only_controls or any(
+            fnmatch.fnmatchcase(control_id, p) for p in self.only_controls
+        )
+
+    def control_ids(self) -> set[str]:
+        return {use.id for req in self.requirements() for use in req.controls}
+
+    def subjects_for(self, info: ControlInfo) -> list[Subject]:
+        if not self.wanted(info.id):
+            return []
+        subjects: list[Subject] = []
+        for req in self.requirements():
+            for use in req.controls:
+                if use.id != info.id:
+                    continue
+                params: dict[str, Any] = dict(info.params)
+                params.update(
+                    {k: v for k, v in self.spec.params_for(req, use, self.environment).items()
+                     if k in info.params}  # fmt: skip
+                )
+                for inventory in self.inventories:
+                    if info.runs_on(source_type(inventory.source)):
+                        subjects.extend(self._subjects(info, req, use.absent, params, inventory))
+        return subjects
+
+    def _subjects(
+        self, info: ControlInfo, req: Requirement, absent: str, params: dict[str, Any], inv: Inventory
+    ) -> Iterable[Subject]:
+        base = Subject(info, req, self.spec, self.environment, inv, None, params)
+        errors = inv.errors_for(info.evidence_kinds)
+        for error in errors:
+            yield Subject(info, req, self.spec, self.environment, inv, None, params, "error",
+                          error.describe())  # fmt: skip
+        if not info.kinds:
+            yield base
+            return
+        resources = [
+            r for r in inv.of_kind(*info.kinds) if info.select is None or info.select(base, r)
+        ]
+        for resource in resources:
+            yield Subject(info, req, self.spec, self.environment, inv, resource, params)
+        if not resources and not errors:
+            kinds = ", ".join(info.kinds)
+            collected = inv.scope.get("services")
+            where = f" (services collected: {', '.join(collected)})" if collected else ""
+            note = f"no {kinds} in {inv.source}{where}: nothing here proves the requirement"
+            yield Subject(info, req, self.spec, self.environment, inv, None, params,
+                          "absent:" + absent, note)  # fmt: skip
+
+    def waiver_for(self, subject: Subject) -> Waiver | None:
+        names = {subject.address}
+        if subject.resource is not None:
+            names.update({subject.resource.name, *subject.resource.ids})
+        for waiver in self.spec.waivers:
+            if waiver.control != subject.control.id:
+                continue
+            if waiver.requirement and waiver.requirement != subject.requirement.id:
+                continue
+            if any(fnmatch.fnmatchcase(n, waiver.resource) for n in names if n):
+                return waiver
+        return None
+
+    def judge(self, subject: Subject, verdict: Verdict, message: str) -> VerdictRecord:
+        """Apply waivers and record the verdict of one subject."""
+        evidence: dict[str, object] = {}
+        if verdict in (Verdict.FAIL, Verdict.INCONCLUSIVE):
+            waiver = self.waiver_for(subject)
+            if waiver is not None:
+                evidence["waiver"] = waiver.model_dump(mode="json")
+                if waiver.expired(self.today):
+                    verdict = Verdict.FAIL
+                    message = (f"waiver by {waiver.owner} expired on {waiver.expires}"
+                               f" ({waiver.reason}); {message}")  # fmt: skip
+                else:
+                    verdict = Verdict.WAIVED
+                    message = (f"waived until {waiver.expires} by {waiver.owner}:"
+                               f" {waiver.reason}; {message}")  # fmt: skip
+        record = VerdictRecord(
+            control=subject.control.id,
+            requirement=subject.requirement.id,
+            system=self.spec.system,
+            environment=self.environment,
+            source=subject.source,
+            resource=subject.address,
+            kind=subject.kind,
+            verdict=verdict,
+            message=f"{message} ({self.spec.system} {subject.requirement.id})",
+            title=subject.control.title,
+            severity=subject.control.severity,
+            evidence=evidence,
+        )
+        self.records.append(record)
+        return record

@@ -1,0 +1,91 @@
+"""Preparing a run: the spec (validated against the control catalogue) and the sources."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from archproof.controls.catalogue import checks_dirs, discover
+from archproof.errors import SpecError, UsageError
+from archproof.inventory.model import Inventory
+from archproof.run import Run
+from archproof.sources.plan import load_plan
+from archproof.spec.load import load_spec
+
+
+@dataclass(frozen=True)
+class SourceRequest:
+    plans: tuple[str, ...] = ()
+    aws: bool = False
+    aws_regions: tuple[str, ...] = ()
+    aws_profile: str | None = None
+    aws_role_arn: str | None = None
+    aws_services: tuple[str, ...] = ()
+    progress: Callable[[str], None] | None = None
+
+
+def load_sources(request: SourceRequest) -> list[Inventory]:
+    inventories: list[Inventory] = []
+    for position, plan in enumerate(request.plans):
+        name = "plan" if len(request.plans) == 1 else f"plan:{Path(plan).stem or position}"
+        if request.progress:
+            request.progress(f"reading plan {plan}")
+        inventories.append(load_plan(plan, source=name))
+    if request.aws:
+        from archproof.sources.aws import AwsOptions, collect_aws
+
+        inventories.append(
+            collect_aws(
+                AwsOptions(
+                    regions=request.aws_regions,
+                    profile=request.aws_profile,
+                    role_arn=request.aws_role_arn,
+                    services=request.aws_services,
+                    progress=request.progress,
+                )
+            )
+        )
+    if not inventories:
+        raise UsageError("nothing to check: give --plan FILE and/or --aws")
+    return inventories
+
+
+def prepare_run(
+    spec_path: str,
+    environment: str | None,
+    sources: SourceRequest,
+    only_controls: tuple[str, ...] = (),
+    only_requirements: tuple[str, ...] = (),
+    extra_checks: list[str] | None = None,
+    today: dt.date | None = None,
+) -> Run:
+    catalogue = discover(checks_dirs(extra_checks))
+    spec = load_spec(spec_path, catalogue)
+    try:
+        env = spec.pick_environment(environment)
+    except KeyError as exc:
+        raise SpecError(spec_path, str(exc.args[0]), field="environments") from None
+    for pattern in only_requirements:
+        if not any(_match(req.id, pattern) for req in spec.requirements):
+            raise UsageError(f"--requirement {pattern}: no requirement of {spec.system} matches")
+    for pattern in only_controls:
+        if not any(_match(c, pattern) for c in catalogue):
+            raise UsageError(f"--control {pattern}: no such control")
+    inventories = load_sources(sources)
+    return Run(
+        spec=spec,
+        environment=env,
+        inventories=inventories,
+        spec_path=spec_path,
+        only_controls=only_controls,
+        only_requirements=only_requirements,
+        today=today or dt.date.today(),
+    )
+
+
+def _match(value: str, pattern: str) -> bool:
+    import fnmatch
+
+    return fnmatch.fnmatchcase(value, pattern)

@@ -1,0 +1,59 @@
+"""ACM certificates: status, expiry, type and validation method."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from archproof.sources.aws.base import Scan, iso, tag_dict
+
+KINDS = ("aws_acm_certificate",)
+# without Includes, ListCertificates only returns RSA-1024/2048 certificates
+_KEY_TYPES = [
+    "RSA_1024",
+    "RSA_2048",
+    "RSA_3072",
+    "RSA_4096",
+    "EC_prime256v1",
+    "EC_secp384r1",
+    "EC_secp521r1",
+]
+
+
+def collect(scan: Scan) -> None:
+    acm = scan.client("acm")
+    op, key = "list_certificates", "CertificateSummaryList[]"
+    listed = scan.items(acm, op, key, KINDS, Includes={"keyTypes": _KEY_TYPES}) or ()
+    for summary in listed:
+        arn = summary["CertificateArn"]
+        answer = scan.call(acm, "describe_certificate", KINDS, about=arn, CertificateArn=arn)
+        if answer is None:
+            continue
+        tags = scan.call(acm, "list_tags_for_certificate", KINDS, about=arn, CertificateArn=arn)
+        _add(scan, answer.get("Certificate", {}), tag_dict((tags or {}).get("Tags")))
+
+
+def _add(scan: Scan, cert: dict[str, Any], tags: dict[str, str]) -> None:
+    arn = cert["CertificateArn"]
+    validations = cert.get("DomainValidationOptions") or [{}]
+    renewal = cert.get("RenewalSummary") or {}
+    scan.add(
+        "aws_acm_certificate",
+        arn,
+        {
+            "arn": arn,
+            "id": arn,
+            "domain_name": cert.get("DomainName"),
+            "subject_alternative_names": list(cert.get("SubjectAlternativeNames", ())),
+            "status": cert.get("Status"),
+            "type": cert.get("Type"),
+            "validation_method": validations[0].get("ValidationMethod"),
+            "key_algorithm": cert.get("KeyAlgorithm"),
+            "not_before": iso(cert.get("NotBefore")),
+            "not_after": iso(cert.get("NotAfter")),
+            "renewal_eligibility": cert.get("RenewalEligibility"),
+            "renewal_status": renewal.get("RenewalStatus"),
+            "in_use_by": list(cert.get("InUseBy", ())),
+        },
+        ids=(arn,),
+        tags=tags,
+    )

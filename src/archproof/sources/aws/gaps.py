@@ -1,0 +1,104 @@
+"""Known gaps of the local control plane (moto), applied only when the endpoint is loopback.
+
+moto cannot represent some things an Auto Scaling group does; the values it
+reports instead would give false verdicts. Those values become ``Unknown`` with
+the reason, so controls report ``inconclusive``. Values are never changed to
+something that could pass.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from typing import Any
+
+from archproof.inventory.model import Resource, Unknown
+
+ASG_TAG = "aws:autoscaling:groupName"
+
+EXTRA_VOLUME = "asg-instance-extra-volume"
+PLACEMENT = "asg-instance-placement"
+METADATA = "asg-instance-metadata-options"
+REASONS = {
+    EXTRA_VOLUME: "moto gap: Auto Scaling instances get an extra unencrypted volume "
+    "that is not in their launch template",
+    PLACEMENT: "moto gap: Auto Scaling places every instance in the group's first subnet",
+    METADATA: "moto gap: Auto Scaling instances ignore the launch template's metadata options",
+}
+
+
+def apply(resources: list[Resource]) -> tuple[list[Resource], list[str]]:
+    """The resources with the known gaps replaced by ``Unknown``, and the gaps applied."""
+    groups = {r.address: r for r in resources if r.kind == "aws_autoscaling_group"}
+    templates = {i: r for r in resources if r.kind == "aws_launch_template" for i in r.ids}
+    members: dict[str, str] = {}
+    for group in groups.values():
+        for member in group.attributes.get("instances") or ():
+            members[str(member.get("instance_id"))] = group.address
+    for r in resources:
+        if r.kind == "aws_instance" and isinstance(r.tags.get(ASG_TAG), str):
+            members.setdefault(r.address, r.tags[ASG_TAG])
+    applied: set[str] = set()
+    odd_volumes: set[str] = set()
+    patched: dict[tuple[str, str], Resource] = {}
+    for r in resources:
+        if r.kind == "aws_instance" and r.address in members:
+            devices = _template_devices(groups.get(members[r.address]), templates)
+            patched[(r.kind, r.address)] = _patch_instance(r, devices, odd_volumes, applied)
+        elif r.kind == "aws_autoscaling_group" and r.attributes.get("instances"):
+            placement = Unknown(REASONS[PLACEMENT])
+            members_now = [{**m, "availability_zone": placement} for m in r.attributes["instances"]]
+            patched[(r.kind, r.address)] = _replace(r, instances=members_now)
+            applied.add(PLACEMENT)
+    for r in resources:
+        if r.kind == "aws_ebs_volume" and r.address in odd_volumes:
+            patched[(r.kind, r.address)] = _replace(r, encrypted=Unknown(REASONS[EXTRA_VOLUME]))
+    return [patched.get((r.kind, r.address), r) for r in resources], sorted(applied)
+
+
+def _template_devices(group: Resource | None, templates: Mapping[str, Resource]) -> set[str] | None:
+    """Device names the group's launch template declares; ``None`` when unknown."""
+    if group is None:
+        return None
+    refs = group.attributes.get("launch_template") or []
+    if not refs:
+        return None
+    ref = refs[0]
+    template = templates.get(str(ref.get("id"))) or templates.get(str(ref.get("name")))
+    if template is None:
+        return None
+    version = str(ref.get("version") or "$Default")
+    data: Mapping[str, Any] | None
+    if version == "$Latest" or version == str(template.attributes.get("latest_version")):
+        data = template.attributes.get("latest")
+    elif version == "$Default" or version == str(template.attributes.get("default_version")):
+        data = template.attributes
+    else:
+        data = None
+    if not isinstance(data, Mapping):
+        return None
+    return {str(m.get("device_name")) for m in data.get("block_device_mappings") or ()}
+
+
+def _patch_instance(
+    instance: Resource, devices: set[str] | None, odd_volumes: set[str], applied: set[str]
+) -> Resource:
+    changes: dict[str, Any] = {
+        "availability_zone": Unknown(REASONS[PLACEMENT]),
+        "metadata_options": Unknown(REASONS[METADATA]),
+    }
+    applied.update((PLACEMENT, METADATA))
+    for block in ("root_block_device", "ebs_block_device"):
+        entries = []
+        for entry in instance.attributes.get(block) or ():
+            if devices is None or entry.get("device_name") not in devices:
+                entry = {**entry, "encrypted": Unknown(REASONS[EXTRA_VOLUME])}
+                odd_volumes.add(str(entry.get("volume_id")))
+                applied.add(EXTRA_VOLUME)
+            entries.append(entry)
+        changes[block] = entries
+    return _replace(instance, **changes)
+
+
+def _replace(resource: Resource, **attributes: Any) -> Resource:
+    return dataclasses.replace(resource, attributes={**resource.attributes, **attributes})
