@@ -63,7 +63,7 @@ def judge(run: Run, request: CheckRequest) -> CheckOutcome:
         *(str(d) for d in checks_dirs(request.extra_checks)),
         "-c", str(PYTEST_INI),
         "--rootdir", str(checks_dirs()[0].parent),
-        "-p", "no:cacheprovider",
+        "-p", "no:cacheprovider", "--import-mode=importlib",
         "-q", "--no-header", "-rN",
         f"--junitxml={reports / 'junit.xml'}",
         "-o", "junit_suite_name=archproof",

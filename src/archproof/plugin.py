@@ -157,10 +157,10 @@ def pytest_runtest_makereport(
             message = f"{label}: {message}"
         record = run.judge(subject, verdict, message)
         _shape_report(report, item, record.verdict, record.message)
-        report.user_properties.extend(
-            [("control", record.control), ("requirement", record.requirement),
-             ("verdict", str(record.verdict)), ("resource", record.resource)]  # fmt: skip
-        )
+        properties = [("control", record.control), ("requirement", record.requirement),
+                      ("verdict", str(record.verdict)), ("resource", record.resource)]  # fmt: skip
+        report.user_properties.extend(properties)
+        item.user_properties.extend(properties)  # junitxml writes them from the teardown report
     return report
 
 

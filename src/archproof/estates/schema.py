@@ -72,6 +72,7 @@ class Block:
 class NestedBlock:
     nesting: str  # single, list, set, map
     block: Block
+    computed: bool = False  # the provider plans it as unknown when unset
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +87,7 @@ def _block(raw: Mapping[str, Any]) -> Block:
         for name, a in raw.get("attributes", {}).items()
     }
     blocks = {
-        name: NestedBlock(b["nesting"], _block(b["block"]))
+        name: NestedBlock(b["nesting"], _block(b["block"]), b.get("computed", False))
         for name, b in raw.get("blocks", {}).items()
     }
     return Block(attributes, blocks, raw.get("defaults", {}))
@@ -159,10 +160,12 @@ def real_plan(hcl_dir: Path, terraform: str, plugin_dir: str) -> dict[str, Any]:
         return plan
 
 
-def _learn_defaults(configured: Any, planned: Any, block: dict[str, Any]) -> None:
-    """Record planned values of attributes the configuration left unset."""
+def _learn_defaults(configured: Any, planned: Any, unknown: Any, block: dict[str, Any]) -> None:
+    """Record what the provider plans for what the configuration left unset:
+    default values, and blocks it plans as unknown."""
     if not isinstance(configured, Mapping) or not isinstance(planned, Mapping):
         return
+    unknown = unknown if isinstance(unknown, Mapping) else {}
     attributes = block.get("attributes", {})
     for name, value in planned.items():
         spec = attributes.get(name)
@@ -171,8 +174,12 @@ def _learn_defaults(configured: Any, planned: Any, block: dict[str, Any]) -> Non
                 block.setdefault("defaults", {})[name] = value
     for name, nested in block.get("blocks", {}).items():
         mine, theirs = configured.get(name), planned.get(name)
+        if name not in configured and unknown.get(name) is True:
+            nested["computed"] = True
         if isinstance(mine, list) and isinstance(theirs, list) and len(mine) == len(theirs) == 1:
-            _learn_defaults(mine[0], theirs[0], nested["block"])
+            marks = unknown.get(name)
+            inner = marks[0] if isinstance(marks, list) and marks else {}
+            _learn_defaults(mine[0], theirs[0], inner, nested["block"])
 
 
 def refresh(terraform: str, plugin_dir: str) -> None:
@@ -197,8 +204,9 @@ def refresh(terraform: str, plugin_dir: str) -> None:
             write_hcl(estate, Path(scratch))
             plan = real_plan(Path(scratch), terraform, plugin_dir)
         for change in plan["resource_changes"]:
-            after = change["change"]["after"]
-            _learn_defaults(configured.get(change["address"], {}), after, out[change["type"]]["block"])
+            planned = change["change"]
+            _learn_defaults(configured.get(change["address"], {}), planned["after"],
+                            planned["after_unknown"], out[change["type"]]["block"])
     document = {"provider": PROVIDER, "version": version, "resources": out}
     SCHEMA_FILE.write_text(json.dumps(document, sort_keys=True, separators=(",", ":")) + "\n",
                            encoding="utf-8")

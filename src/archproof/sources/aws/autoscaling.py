@@ -143,7 +143,7 @@ def _launch_templates(scan: Scan) -> None:
         default = next(
             (v for v in versions if v.get("DefaultVersion")), versions[0] if versions else {}
         )
-        latest = max(versions, key=lambda v: v.get("VersionNumber", 0), default={})
+        latest: dict[str, Any] = max(versions, key=lambda v: v.get("VersionNumber", 0), default={})
         arn = scan.arn("ec2", f"launch-template/{template_id}")
         scan.add(
             "aws_launch_template",

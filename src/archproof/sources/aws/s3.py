@@ -52,7 +52,7 @@ def _bucket(scan: Scan, s3: Any, name: str) -> None:
         absent=("NoSuchTagSet",),
         Bucket=name,
     )
-    attrs = {"bucket": name, "id": name, "arn": arn, "region": region}
+    attrs: dict[str, Any] = {"bucket": name, "id": name, "arn": arn, "region": region}
     scan.add(
         "aws_s3_bucket",
         name,

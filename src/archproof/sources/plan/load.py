@@ -94,7 +94,8 @@ def load_plan(path: str | Path, source: str = "plan") -> Inventory:
             planned[item["address"]] = item
     prior = _prior_values(document)
     addresses: dict[str, Address] = {}
-    for address in [*planned, *changes]:
+    read_while_planning = [a for a in prior if parse_address(a) and parse_address(a).mode == "data"]  # type: ignore[union-attr]
+    for address in [*planned, *changes, *read_while_planning]:
         parsed = parse_address(address)
         if parsed is not None:
             addresses[address] = parsed

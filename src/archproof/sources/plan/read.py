@@ -38,8 +38,8 @@ def read_plan_document(path: str | Path) -> dict[str, Any]:
     try:
         document = json.loads(text)
     except json.JSONDecodeError as exc:
-        at_end = exc.pos >= len(text.rstrip())
-        hint = " — the file looks truncated" if at_end else ""
+        ends_open = not text.rstrip().endswith("}")
+        hint = " — the file looks truncated" if ends_open else ""
         raise PlanError(
             str(path), f"not valid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}{hint}"
         ) from None

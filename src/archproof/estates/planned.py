@@ -1,0 +1,197 @@
+"""Planned values of one resource instance, the way Terraform and the AWS provider plan them.
+
+``plan_values`` fills a configured value tree out to the provider schema: computed
+attributes the configuration leaves unset are unknown, optional ones are null (or
+the provider's default), unset blocks are empty, a set or map holding an unknown is
+wholly unknown. The JSON forms then follow Terraform's ``jsonplan`` package:
+unknowns are omitted from ``after``/``values`` (``null`` inside lists), marked
+``true`` in ``after_unknown``, and ``after_sensitive`` mirrors the value's shape.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from archproof.estates.evaluate import UNKNOWN, EstateError, contains_unknown
+from archproof.estates.schema import Block, resource_schema
+
+ALWAYS_COMPUTED = frozenset({"id", "arn"})
+_PRIMITIVES = {"string", "number", "bool", "dynamic"}
+
+
+def plan_values(resource_type: str, values: Mapping[str, Any], extra_unknown: frozenset[str],
+                where: str) -> dict[str, Any]:
+    """The full planned value of an instance (with UNKNOWN leaves)."""
+    schema = resource_schema(resource_type)
+    if schema is None:
+        planned = dict(values)
+        for name in ALWAYS_COMPUTED | extra_unknown:
+            planned.setdefault(name, UNKNOWN)
+        if "tags" in planned:
+            planned.setdefault("tags_all", _tags_all(planned["tags"]))
+        return planned
+    planned = _plan_block(schema.block, values, where)
+    for name in extra_unknown:
+        if name not in values:
+            planned[name] = UNKNOWN
+    if "tags_all" in schema.block.attributes and "tags_all" not in values:
+        planned["tags_all"] = _tags_all(planned.get("tags"))
+    return planned
+
+
+def schema_version(resource_type: str) -> int:
+    schema = resource_schema(resource_type)
+    return schema.version if schema else 0
+
+
+def _tags_all(tags: Any) -> Any:
+    return dict(tags) if isinstance(tags, Mapping) else UNKNOWN
+
+
+def _plan_block(block: Block, values: Mapping[str, Any], where: str) -> dict[str, Any]:
+    strangers = sorted(set(values) - set(block.attributes) - set(block.blocks))
+    if strangers:
+        raise EstateError(f"{where}: not in the provider schema: {', '.join(strangers)}")
+    planned: dict[str, Any] = {}
+    for name, attribute in block.attributes.items():
+        if name in values:
+            planned[name] = _plan_attribute(attribute.type, values[name], f"{where}.{name}")
+        elif attribute.computed:
+            planned[name] = UNKNOWN
+        else:
+            planned[name] = block.defaults.get(name)
+    for name, nested in block.blocks.items():
+        if name in values:
+            items = values[name]
+            if not isinstance(items, list | tuple):
+                raise EstateError(f"{where}.{name}: a nested block is written as a list of dicts")
+            blocks = [_plan_block(nested.block, item, f"{where}.{name}") for item in items]
+            planned[name] = (blocks[0] if blocks else None) if nested.nesting == "single" else blocks
+        elif nested.computed:
+            planned[name] = UNKNOWN
+        else:
+            planned[name] = None if nested.nesting == "single" else []
+    return planned
+
+
+def _plan_attribute(cty: Any, value: Any, where: str) -> Any:
+    if value is None or value is UNKNOWN or isinstance(cty, str):
+        return value
+    kind, inner = cty[0], cty[1]
+    if kind in {"list", "set"}:
+        if not isinstance(value, list | tuple):
+            raise EstateError(f"{where}: expected a list, got {value!r}")
+        if isinstance(inner, str) and any(contains_unknown(v) for v in value):
+            return UNKNOWN  # a set of primitives holding an unknown is wholly unknown
+        items = [_plan_attribute(inner, v, where) for v in value]
+        if kind == "set" and inner in {"string", "number"}:
+            items = sorted(items)
+        return items
+    if kind == "map":
+        if not isinstance(value, Mapping):
+            raise EstateError(f"{where}: expected a map, got {value!r}")
+        if contains_unknown(value):
+            return UNKNOWN
+        return dict(value)
+    if kind == "object":
+        if not isinstance(value, Mapping):
+            raise EstateError(f"{where}: expected an object, got {value!r}")
+        strangers = sorted(set(value) - set(inner))
+        if strangers:
+            raise EstateError(f"{where}: not in the provider schema: {', '.join(strangers)}")
+        return {
+            name: _plan_attribute(t, value[name], f"{where}.{name}") if name in value else _zero(t)
+            for name, t in inner.items()
+        }
+    return value
+
+
+def _zero(cty: Any) -> Any:
+    """What the provider plans for an unset attribute inside an attributes-as-blocks object."""
+    if cty == "string":
+        return ""
+    if cty == "bool":
+        return False
+    if cty == "number":
+        return 0
+    if isinstance(cty, list) and cty[0] in {"list", "set"}:
+        return []
+    return None
+
+
+def omit_unknowns(value: Any) -> Any:
+    """``after`` / ``values``: unknown attributes left out, unknown list items as null."""
+    if isinstance(value, Mapping):
+        return {k: omit_unknowns(v) for k, v in value.items() if v is not UNKNOWN}
+    if isinstance(value, list | tuple):
+        return [None if v is UNKNOWN else omit_unknowns(v) for v in value]
+    return value
+
+
+def unknown_as_bool(value: Any) -> Any:
+    """``after_unknown``: true where unknown; known leaves dropped from objects."""
+    if value is UNKNOWN:
+        return True
+    if isinstance(value, Mapping):
+        marks = {k: unknown_as_bool(v) for k, v in value.items()}
+        return {k: m for k, m in marks.items() if m is not False}
+    if isinstance(value, list | tuple):
+        return [unknown_as_bool(v) for v in value]
+    return False
+
+
+def sensitive_shape(resource_type: str, planned: Mapping[str, Any]) -> dict[str, Any]:
+    """``after_sensitive`` / ``sensitive_values`` (nothing in estates is sensitive)."""
+    schema = resource_schema(resource_type)
+    if schema is None:
+        shape = _shape_untyped(planned)
+        return shape if isinstance(shape, dict) else {}
+    return _shape_block(schema.block, planned)
+
+
+def _shape_block(block: Block, planned: Mapping[str, Any]) -> dict[str, Any]:
+    shape: dict[str, Any] = {}
+    for name, attribute in block.attributes.items():
+        mark = True if attribute.sensitive else _shape_typed(attribute.type, planned.get(name))
+        if mark is not False:
+            shape[name] = mark
+    for name, nested in block.blocks.items():
+        value = planned.get(name)
+        if nested.nesting == "single":
+            mark = _shape_block(nested.block, value) if isinstance(value, Mapping) else False
+        elif value is UNKNOWN:
+            mark = []
+        elif isinstance(value, list):
+            mark = [_shape_block(nested.block, item) for item in value]
+        else:
+            mark = False
+        if mark is not False:
+            shape[name] = mark
+    return shape
+
+
+def _shape_typed(cty: Any, value: Any) -> Any:
+    if value is None or isinstance(cty, str) and cty in _PRIMITIVES:
+        return False
+    kind, inner = cty[0], cty[1]
+    if value is UNKNOWN:
+        return [] if kind in {"list", "set", "tuple"} else {}
+    if kind in {"list", "set"}:
+        return [_shape_typed(inner, v) for v in value]
+    if kind == "map":
+        marks = {k: _shape_typed(inner, v) for k, v in value.items()}
+        return {k: m for k, m in marks.items() if m is not False}
+    if kind == "object":
+        marks = {k: _shape_typed(t, value.get(k)) for k, t in inner.items()}
+        return {k: m for k, m in marks.items() if m is not False}
+    return False
+
+
+def _shape_untyped(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        marks = {k: _shape_untyped(v) for k, v in value.items()}
+        return {k: m for k, m in marks.items() if m is not False}
+    if isinstance(value, list | tuple):
+        return [_shape_untyped(v) for v in value]
+    return False
