@@ -33,6 +33,7 @@ class CheckRequest:
     today: dt.date | None = None
     quiet: bool = False
     pytest_output: bool = True
+    group_above: int = 500
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,7 @@ def run_check(request: CheckRequest) -> CheckOutcome:
         extra_checks=request.extra_checks,
         today=request.today,
     )
+    run.group_above = request.group_above
     return judge(run, request)
 
 
@@ -64,7 +66,7 @@ def judge(run: Run, request: CheckRequest) -> CheckOutcome:
         "-c", str(PYTEST_INI),
         "--rootdir", str(checks_dirs()[0].parent),
         "-p", "no:cacheprovider", "--import-mode=importlib",
-        "-q", "--no-header", "-rN",
+        "-q", "--no-header", "-rN", "--tb=no", "--capture=no", "-p", "no:logging",
         f"--junitxml={reports / 'junit.xml'}",
         "-o", "junit_suite_name=archproof",
         f"--html={reports / 'checks.html'}", "--self-contained-html",
@@ -83,8 +85,18 @@ def judge(run: Run, request: CheckRequest) -> CheckOutcome:
     results = write_results(run, reports / "results.json")
     exit_code = exit_code_for(all_records(run))
     if not request.quiet:
+        print_findings(run)
         print_summary(run, results, reports)
     return CheckOutcome(run, exit_code, results)
+
+
+def print_findings(run: Run, limit: int = 40) -> None:
+    """Every verdict that is not compliant, one line each (the rest is in the reports)."""
+    shown = [r for r in run.records if not r.verdict.compliant]
+    for record in shown[:limit]:
+        print(f"{record.verdict.upper():13} {record.control}: {record.message}")
+    if len(shown) > limit:
+        print(f"… and {len(shown) - limit} more in results.json")
 
 
 def print_summary(run: Run, results: dict[str, object], reports: Path) -> None:

@@ -63,6 +63,9 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--checks", action="append", default=[], metavar="DIR",
                        help="more control files (test_*.py) besides the built-in checks/")  # fmt: skip
     check.add_argument("--reports", default="reports", metavar="DIR")
+    check.add_argument("--group-above", type=int, default=500, metavar="N",
+                       help="a control with more than N subjects runs as one test per requirement"
+                            " and source (results.json stays per resource); -1: never")  # fmt: skip
     check.add_argument("--today", type=_date, metavar="YYYY-MM-DD", help="date for waiver expiry")
     check.add_argument("-q", "--quiet", action="store_true")
     check.set_defaults(handler=_check)
@@ -112,6 +115,7 @@ def _check(args: argparse.Namespace) -> int:
         reports=Path(args.reports),
         today=args.today,
         quiet=args.quiet,
+        group_above=args.group_above,
     )
     return run_check(request).exit_code
 

@@ -10,14 +10,11 @@ import pytest
 
 from archproof.controls.api import Subject, control_info
 from archproof.errors import ArchproofError
-from archproof.inventory.model import Inventory, Resource
 from archproof.run import Run
 from archproof.verdict import ControlOutcome, EvidenceMissing, Failed, Inconclusive, Verdict
 
 RUN_KEY = pytest.StashKey[Run]()
 RESULTS_KEY = pytest.StashKey[str]()
-SUBJECT = "_archproof_subject"
-_RECORD_ATTR = "_archproof_recorded"
 
 
 class RunProvider:
@@ -47,7 +44,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "archproof_control: an archproof control")
+    config.addinivalue_line("markers", "archproof_subject(subject): what an archproof control judges")
     results = config.getoption("--archproof-results", default=None)
     if results:
         config.stash[RESULTS_KEY] = str(results)
@@ -75,19 +72,49 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError(str(exc)) from None
 
 
+SUBJECT_ARGS: dict[str, Any] = {
+    "subject": lambda s: s,
+    "resource": lambda s: s.resource,
+    "inventory": lambda s: s.inventory,
+    "params": lambda s: dict(s.params),
+    "spec": lambda s: s.spec,
+}
+
+
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """One test per subject (ids ``source:address``); a control with more subjects than the
+    run's ``group_above`` gets one test per requirement and source that judges them all."""
     info = control_info(metafunc.function)
-    if info is None or SUBJECT not in metafunc.fixturenames:
+    if info is None:
         return
+    names = [n for n in metafunc.fixturenames if n in SUBJECT_ARGS]
+    if not names:
+        raise pytest.UsageError(f"control {info.id}: takes none of {sorted(SUBJECT_ARGS)}")
     run = metafunc.config.stash.get(RUN_KEY, None)
     subjects = run.subjects_for(info) if run is not None else []
     if not subjects:
-        metafunc.parametrize(SUBJECT, [None], ids=["unused"])
+        metafunc.parametrize(names, [pytest.param(*([None] * len(names)), id="unused")])
         return
-    ids = [s.test_id for s in subjects]
-    if len({s.requirement.id for s in subjects}) > 1:
-        ids = [f"{s.test_id}|{s.requirement.id}" for s in subjects]
-    metafunc.parametrize(SUBJECT, subjects, ids=ids)
+    several = len({s.requirement.id for s in subjects}) > 1
+    groups: list[tuple[str, list[Subject]]]
+    if run is not None and 0 <= run.group_above < len(subjects):
+        grouped: dict[str, list[Subject]] = {}
+        for s in subjects:
+            grouped.setdefault(f"{s.source}:*|{s.requirement.id}", []).append(s)
+        groups = list(grouped.items())
+    else:
+        groups = [(f"{s.test_id}|{s.requirement.id}" if several else s.test_id, [s]) for s in subjects]
+    metafunc.parametrize(
+        names,
+        [
+            pytest.param(
+                *(SUBJECT_ARGS[n](members[0]) for n in names),
+                id=test_id,
+                marks=pytest.mark.archproof_subject(*members),
+            )
+            for test_id, members in groups
+        ],
+    )
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -101,11 +128,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             keep.append(item)
             continue
         found.add(info.id)
-        callspec = getattr(item, "callspec", None)
-        if callspec is None or callspec.params.get(SUBJECT) is None:
+        if _subject(item) is None:
             dropped.append(item)
         else:
-            item.add_marker(pytest.mark.archproof_control)
             keep.append(item)
     if run is not None:
         unknown = sorted(run.control_ids() - found)
@@ -119,17 +144,20 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         items[:] = keep
 
 
+def _subjects(item: pytest.Item) -> list[Subject]:
+    mark = item.get_closest_marker("archproof_subject")
+    return [s for s in mark.args if isinstance(s, Subject)] if mark is not None else []
+
+
 def _subject(item: pytest.Item) -> Subject | None:
-    callspec = getattr(item, "callspec", None)
-    value = callspec.params.get(SUBJECT) if callspec is not None else None
-    return value if isinstance(value, Subject) else None
+    found = _subjects(item)
+    return found[0] if found else None
 
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
-    subject = _subject(pyfuncitem)
-    if subject is None:
-        return None
+JUDGED_KEY = pytest.StashKey[list[tuple[Subject, Verdict, str]]]()
+
+
+def _call_control(pyfuncitem: pytest.Function, subject: Subject) -> None:
     if subject.special == "error":
         raise EvidenceMissing(f"{subject.source}: {subject.note}")
     if subject.special.startswith("absent:"):
@@ -137,7 +165,27 @@ def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
             raise Failed(f"{subject.source}: {subject.note}")
         raise Inconclusive(f"{subject.source}: {subject.note}")
     names = pyfuncitem._fixtureinfo.argnames
-    pyfuncitem.obj(**{name: pyfuncitem.funcargs[name] for name in names})
+    pyfuncitem.obj(**{name: SUBJECT_ARGS[name](subject) for name in names})
+
+
+def judge_one(pyfuncitem: pytest.Function, subject: Subject) -> tuple[Verdict, str]:
+    try:
+        _call_control(pyfuncitem, subject)
+    except ControlOutcome as outcome:
+        return outcome.verdict, outcome.message
+    except Exception as exc:  # a control that crashes could not judge: error, never pass
+        return Verdict.ERROR, f"{subject.test_id}: the control could not judge: {type(exc).__name__}: {exc}"
+    label = subject.resource.label if subject.resource is not None else subject.test_id
+    return Verdict.PASS, f"{label}: as documented"
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
+    """Judge the item's subjects; verdicts are kept on the item, so pytest formats no traceback."""
+    subjects = _subjects(pyfuncitem)
+    if not subjects:
+        return None
+    pyfuncitem.stash[JUDGED_KEY] = [(s, *judge_one(pyfuncitem, s)) for s in subjects]
     return True
 
 
@@ -146,31 +194,34 @@ def pytest_runtest_makereport(
     item: pytest.Item, call: pytest.CallInfo[None]
 ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     report = yield
-    subject = _subject(item)
     run = item.config.stash.get(RUN_KEY, None)
-    if subject is None or run is None:
+    subjects = _subjects(item)
+    if not subjects or run is None:
         return report
     if report.when == "call" or (report.when == "setup" and report.failed):
-        verdict, message = _verdict_of(call)
-        if verdict is Verdict.PASS:
-            label = subject.resource.label if subject.resource is not None else subject.test_id
-            message = f"{label}: {message}"
-        record = run.judge(subject, verdict, message)
-        _shape_report(report, item, record.verdict, record.message)
-        properties = [("control", record.control), ("requirement", record.requirement),
-                      ("verdict", str(record.verdict)), ("resource", record.resource)]  # fmt: skip
+        judged = item.stash.get(JUDGED_KEY, None)
+        if judged is None:  # setup failed before the control ran
+            judged = [(s, *_setup_failure(call)) for s in subjects]
+        records = [run.judge(subject, verdict, message) for subject, verdict, message in judged]
+        worst_first = sorted(records, key=lambda r: _RANK[r.verdict])
+        shown = [r.message for r in worst_first if not r.verdict.compliant] or [worst_first[0].message]
+        _shape_report(report, item, worst_first[0].verdict, "\n".join(shown))
+        first = records[0]
+        properties = [("control", first.control), ("requirement", first.requirement),
+                      ("verdict", str(worst_first[0].verdict)),
+                      ("resource", first.resource if len(records) == 1 else f"{len(records)} resources")]  # fmt: skip
         report.user_properties.extend(properties)
         item.user_properties.extend(properties)  # junitxml writes them from the teardown report
     return report
 
 
-def _verdict_of(call: pytest.CallInfo[None]) -> tuple[Verdict, str]:
-    if call.excinfo is None:
-        return Verdict.PASS, "as documented"
-    value = call.excinfo.value
-    if isinstance(value, ControlOutcome):
-        return value.verdict, value.message
-    return Verdict.ERROR, f"the control could not judge: {type(value).__name__}: {value}"
+_RANK = {v: i for i, v in enumerate([Verdict.FAIL, Verdict.ERROR, Verdict.INCONCLUSIVE,
+                                     Verdict.WAIVED, Verdict.PASS])}  # fmt: skip
+
+
+def _setup_failure(call: pytest.CallInfo[None]) -> tuple[Verdict, str]:
+    value = call.excinfo.value if call.excinfo is not None else None
+    return Verdict.ERROR, f"the control could not be set up: {type(value).__name__}: {value}"
 
 
 def _shape_report(report: pytest.TestReport, item: pytest.Item, verdict: Verdict, message: str) -> None:
@@ -183,32 +234,6 @@ def _shape_report(report: pytest.TestReport, item: pytest.Item, verdict: Verdict
     else:
         report.outcome = "failed"
         report.longrepr = f"{verdict.upper()}: {message}"
-
-
-@pytest.fixture
-def subject(_archproof_subject: Subject) -> Subject:
-    """The subject the control judges: resource (or whole source), requirement, parameters."""
-    return _archproof_subject
-
-
-@pytest.fixture
-def _archproof_subject() -> None:
-    return None
-
-
-@pytest.fixture
-def resource(subject: Subject) -> Resource | None:
-    return subject.resource
-
-
-@pytest.fixture
-def inventory(subject: Subject) -> Inventory:
-    return subject.inventory
-
-
-@pytest.fixture
-def params(subject: Subject) -> dict[str, Any]:
-    return dict(subject.params)
 
 
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:

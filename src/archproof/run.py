@@ -27,6 +27,8 @@ class Run:
     only_controls: tuple[str, ...] = ()
     only_requirements: tuple[str, ...] = ()
     today: dt.date = field(default_factory=dt.date.today)
+    group_above: int = 500
+    """Controls with more subjects than this judge them in one pytest test per requirement."""
     records: list[VerdictRecord] = field(default_factory=list)
     started: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
 

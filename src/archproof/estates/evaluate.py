@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from graphlib import CycleError, TopologicalSorter
 from typing import Any
 
-from archproof.estates.model import Estate, EstateResource, Length, Ref, Step, Template, iter_refs
 from archproof.errors import ArchproofError
+from archproof.estates.model import Call, Estate, EstateResource, Ref, Step, Template, iter_refs
 
 
 class EstateError(ArchproofError):
@@ -95,31 +95,26 @@ class Evaluator:
         for resource in self.ordered():
             keys = self.keys(resource)
             self._keys[resource.address] = keys
+            each = resource.for_each or {}
             for key in keys:
-                scope = Scope(
-                    module=resource.module,
-                    key=key,
-                    each_value=resource.for_each[key] if resource.for_each is not None else None,
-                )
+                scope = Scope(resource.module, key, each.get(key) if isinstance(key, str) else None)
                 values = self.evaluate(resource.values, scope)
                 yield Instance(resource, key, values)
-                if resource.instance_address(key) not in self._attributes:
-                    raise EstateError(f"{resource.instance_address(key)} was walked but not recorded")
+                address = resource.instance_address(key)
+                if address not in self._attributes:
+                    raise EstateError(f"{address} was walked but not recorded")
 
     def record(self, address: str, attributes: Mapping[str, Any]) -> None:
         self._attributes[address] = attributes
 
     def keys(self, resource: EstateResource) -> list[int | str | None]:
         if resource.for_each is not None:
-            return sorted(resource.for_each)
+            return [*sorted(resource.for_each)]
         if resource.count is None:
             return [None]
-        count = resource.count
-        if isinstance(count, Length):
-            value = self.evaluate(count.of, Scope(module=resource.module))
-            if not isinstance(value, list | tuple):
-                raise EstateError(f"{resource.address}: count of {count.of.text} is not a list")
-            count = len(value)
+        count = self.evaluate(resource.count, Scope(module=resource.module))
+        if not isinstance(count, int) or isinstance(count, bool):
+            raise EstateError(f"{resource.address}: count must be known before apply")
         return list(range(count))
 
     def ordered(self) -> list[EstateResource]:
@@ -135,9 +130,7 @@ class Evaluator:
         return [by_address[a] for a in order]
 
     def dependencies(self, resource: EstateResource) -> set[str]:
-        refs = list(iter_refs(resource.values))
-        if isinstance(resource.count, Length):
-            refs.append(resource.count.of)
+        refs = list(iter_refs([resource.values, resource.count, resource.for_each]))
         found: set[str] = set()
         for reference in refs:
             found |= self._targets(reference, resource.module)
@@ -175,8 +168,13 @@ class Evaluator:
             if any(p is UNKNOWN for p in parts):
                 return UNKNOWN
             return "".join(_text(p) for p in parts)
-        if isinstance(value, Length):
-            return len(self.resolve(value.of, scope))
+        if isinstance(value, Call):
+            args = [self.evaluate(a, scope) for a in value.args]
+            if any(a is UNKNOWN for a in args):
+                return UNKNOWN
+            if value.function == "length":
+                return len(args[0])
+            return [item for arg in args for item in arg]  # concat
         if isinstance(value, Mapping):
             return {k: self.evaluate(v, scope) for k, v in value.items()}
         if isinstance(value, list | tuple):

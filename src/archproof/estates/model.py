@@ -10,7 +10,8 @@ whose leaves may be Terraform expressions:
   ``ref("aws_subnet.private[*].id")``, ``ref("module.network.vpc_id")``,
   ``ref("var.azs[count.index]")``;
 - :class:`Template` — a string with ``${...}`` interpolations: ``tpl("x-${var.name}")``;
-- :class:`Length` — ``length(var.azs)``, for ``count``.
+- :class:`Call` — a function call: ``fn("length", ref("var.azs"))`` for ``count``,
+  ``fn("concat", ref("aws_subnet.a[*].id"), ref("aws_subnet.b[*].id"))``.
 
 Plan JSON, HCL and provisioning are all derived from this description; edits
 (seeded violations) return modified copies and never change the original.
@@ -91,11 +92,23 @@ class Template:
     parts: tuple[str | Ref, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Length:
-    """``length(<ref>)``: a count taken from a list (``length(var.azs)``)."""
+FUNCTIONS = ("length", "concat")
 
-    of: Ref
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    """A call of a Terraform function (only those in ``FUNCTIONS``)."""
+
+    function: str
+    args: tuple[Any, ...]
+
+    def __post_init__(self) -> None:
+        if self.function not in FUNCTIONS:
+            raise ValueError(f"unsupported function {self.function!r} (known: {FUNCTIONS})")
+
+
+def fn(function: str, *args: Any) -> Call:
+    return Call(function, args)
 
 
 def ref(text: str) -> Ref:
@@ -124,8 +137,9 @@ def iter_refs(value: Any) -> Iterator[Ref]:
         yield value
     elif isinstance(value, Template):
         yield from (part for part in value.parts if isinstance(part, Ref))
-    elif isinstance(value, Length):
-        yield value.of
+    elif isinstance(value, Call):
+        for arg in value.args:
+            yield from iter_refs(arg)
     elif isinstance(value, Mapping):
         for item in value.values():
             yield from iter_refs(item)
@@ -142,7 +156,7 @@ class EstateResource:
     name: str
     values: Mapping[str, Any]
     module: str = ""
-    count: int | Length | None = None
+    count: int | Call | None = None
     for_each: Mapping[str, Any] | None = None
     depends_on: tuple[str, ...] = ()
     unknown_after_apply: frozenset[str] = frozenset()
@@ -265,12 +279,14 @@ class Estate:
     def without(self, *addresses: str) -> Estate:
         for address in addresses:
             self.resource(address)
-        return replace(self, resources=tuple(r for r in self.resources if r.address not in addresses))
+        kept = tuple(r for r in self.resources if r.address not in addresses)
+        return replace(self, resources=kept)
 
     def with_input(self, module: str, name: str, value: Any) -> Estate:
         call = self.module(module)
         changed = replace(call, inputs={**call.inputs, name: value})
-        return replace(self, modules=tuple(changed if m.name == module else m for m in self.modules))
+        modules = tuple(changed if m.name == module else m for m in self.modules)
+        return replace(self, modules=modules)
 
 
 def _set_path(tree: Any, path: list[str], value: Any) -> Any:

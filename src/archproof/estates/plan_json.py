@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from archproof.estates.evaluate import UNKNOWN, Evaluator, Instance
-from archproof.estates.model import Estate, EstateResource, Length, Output, Ref, iter_refs
+from archproof.estates.model import Estate, EstateResource, Output, Ref, iter_refs
 from archproof.estates.planned import (
     omit_unknowns,
     plan_values,
@@ -196,9 +196,20 @@ def _expressions(block: Block | None, values: Mapping[str, Any]) -> dict[str, An
         if nested is not None or untyped_block:
             inner = nested.block if nested is not None else None
             found[name] = [_expressions(inner, item) for item in value]
-        else:
-            found[name] = expression(value)
+            continue
+        found[name] = expression(value)
+        attribute = block.attributes.get(name) if block is not None else None
+        if attribute is not None and "constant_value" in found[name]:
+            found[name]["constant_value"] = _as_blocks(attribute.type, value)
     return found
+
+
+def _as_blocks(cty: Any, value: Any) -> Any:
+    """In block syntax, an attributes-as-blocks object has every attribute (null if unset)."""
+    if isinstance(cty, list) and cty[0] in {"list", "set"} and isinstance(cty[1], list) \
+            and cty[1][0] == "object" and isinstance(value, list | tuple):
+        return [{k: item.get(k) for k in cty[1][1]} for item in value]
+    return value
 
 
 def _is_block_list(value: Any) -> bool:
@@ -217,10 +228,8 @@ def _resource_config(resource: EstateResource) -> dict[str, Any]:
         "expressions": _expressions(schema.block if schema else None, resource.values),
         "schema_version": schema_version(resource.type),
     }
-    if isinstance(resource.count, Length):
-        entry["count_expression"] = expression(resource.count.of)
-    elif resource.count is not None:
-        entry["count_expression"] = {"constant_value": resource.count}
+    if resource.count is not None:
+        entry["count_expression"] = expression(resource.count)
     if resource.for_each is not None:
         entry["for_each_expression"] = expression(dict(resource.for_each))
     if resource.depends_on:

@@ -10,6 +10,7 @@ unknowns are omitted from ``after``/``values`` (``null`` inside lists), marked
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -18,6 +19,8 @@ from archproof.estates.schema import Block, resource_schema
 
 ALWAYS_COMPUTED = frozenset({"id", "arn"})
 _PRIMITIVES = {"string", "number", "bool", "dynamic"}
+# The provider plans policy documents minified; IAM inline policies keep Version first.
+_IAM_ORDER = {("aws_iam_role_policy", "policy"), ("aws_iam_user_policy", "policy")}
 
 
 def plan_values(resource_type: str, values: Mapping[str, Any], extra_unknown: frozenset[str],
@@ -32,6 +35,9 @@ def plan_values(resource_type: str, values: Mapping[str, Any], extra_unknown: fr
             planned.setdefault("tags_all", _tags_all(planned["tags"]))
         return planned
     planned = _plan_block(schema.block, values, where)
+    for name, value in values.items():
+        if isinstance(value, str) and name.endswith("policy") and value.lstrip().startswith("{"):
+            planned[name] = _normalized_document(value, (resource_type, name) in _IAM_ORDER)
     for name in extra_unknown:
         if name not in values:
             planned[name] = UNKNOWN
@@ -43,6 +49,18 @@ def plan_values(resource_type: str, values: Mapping[str, Any], extra_unknown: fr
 def schema_version(resource_type: str) -> int:
     schema = resource_schema(resource_type)
     return schema.version if schema else 0
+
+
+def _normalized_document(text: str, iam_order: bool) -> str:
+    document = json.loads(text)
+    if iam_order and isinstance(document, dict):
+        head = [k for k in ("Version", "Id", "Statement") if k in document]
+        ordered = {k: document[k] for k in head}
+        ordered.update(sorted((k, v) for k, v in document.items() if k not in head))
+        return "{" + ",".join(
+            f"{json.dumps(k)}:{json.dumps(v, sort_keys=True, separators=(',', ':'))}"
+            for k, v in ordered.items()) + "}"
+    return json.dumps(document, sort_keys=True, separators=(",", ":"))
 
 
 def _tags_all(tags: Any) -> Any:
@@ -67,7 +85,8 @@ def _plan_block(block: Block, values: Mapping[str, Any], where: str) -> dict[str
             if not isinstance(items, list | tuple):
                 raise EstateError(f"{where}.{name}: a nested block is written as a list of dicts")
             blocks = [_plan_block(nested.block, item, f"{where}.{name}") for item in items]
-            planned[name] = (blocks[0] if blocks else None) if nested.nesting == "single" else blocks
+            single = nested.nesting == "single"
+            planned[name] = (blocks[0] if blocks else None) if single else blocks
         elif nested.computed:
             planned[name] = UNKNOWN
         else:
@@ -76,8 +95,10 @@ def _plan_block(block: Block, values: Mapping[str, Any], where: str) -> dict[str
 
 
 def _plan_attribute(cty: Any, value: Any, where: str) -> Any:
-    if value is None or value is UNKNOWN or isinstance(cty, str):
+    if value is None or value is UNKNOWN:
         return value
+    if isinstance(cty, str):
+        return _convert(cty, value, where)
     kind, inner = cty[0], cty[1]
     if kind in {"list", "set"}:
         if not isinstance(value, list | tuple):
@@ -85,7 +106,7 @@ def _plan_attribute(cty: Any, value: Any, where: str) -> Any:
         if isinstance(inner, str) and any(contains_unknown(v) for v in value):
             return UNKNOWN  # a set of primitives holding an unknown is wholly unknown
         items = [_plan_attribute(inner, v, where) for v in value]
-        if kind == "set" and inner in {"string", "number"}:
+        if kind == "set" and inner in ("string", "number"):
             items = sorted(items)
         return items
     if kind == "map":
@@ -107,14 +128,29 @@ def _plan_attribute(cty: Any, value: Any, where: str) -> Any:
     return value
 
 
+def _convert(cty: str, value: Any, where: str) -> Any:
+    """Terraform's conversion of a configured primitive to the attribute's type."""
+    if cty == "string" and isinstance(value, bool):
+        return "true" if value else "false"
+    if cty == "string" and isinstance(value, int | float):
+        return str(int(value)) if float(value).is_integer() else str(value)
+    if cty == "number" and isinstance(value, str):
+        try:
+            number = float(value)
+        except ValueError as error:
+            raise EstateError(f"{where}: {value!r} is not a number") from error
+        return int(number) if number.is_integer() else number
+    if cty == "bool" and value in ("true", "false"):
+        return value == "true"
+    return value
+
+
 def _zero(cty: Any) -> Any:
     """What the provider plans for an unset attribute inside an attributes-as-blocks object."""
     if cty == "string":
         return ""
     if cty == "bool":
         return False
-    if cty == "number":
-        return 0
     if isinstance(cty, list) and cty[0] in {"list", "set"}:
         return []
     return None
@@ -172,7 +208,7 @@ def _shape_block(block: Block, planned: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _shape_typed(cty: Any, value: Any) -> Any:
-    if value is None or isinstance(cty, str) and cty in _PRIMITIVES:
+    if value is None or (isinstance(cty, str) and cty in _PRIMITIVES):
         return False
     kind, inner = cty[0], cty[1]
     if value is UNKNOWN:

@@ -25,10 +25,10 @@ def collect(scan: Scan) -> None:
     listed = scan.items(acm, op, key, KINDS, Includes={"keyTypes": _KEY_TYPES}) or ()
     for summary in listed:
         arn = summary["CertificateArn"]
-        answer = scan.call(acm, "describe_certificate", KINDS, about=arn, CertificateArn=arn)
+        answer = scan.call(acm, "describe_certificate", KINDS, CertificateArn=arn)
         if answer is None:
             continue
-        tags = scan.call(acm, "list_tags_for_certificate", KINDS, about=arn, CertificateArn=arn)
+        tags = scan.call(acm, "list_tags_for_certificate", KINDS, CertificateArn=arn)
         _add(scan, answer.get("Certificate", {}), tag_dict((tags or {}).get("Tags")))
 
 

@@ -134,7 +134,6 @@ def _launch_templates(scan: Scan) -> None:
             "describe_launch_template_versions",
             "LaunchTemplateVersions[]",
             kinds,
-            about=template_id,
             LaunchTemplateId=template_id,
             Versions=["$Default", "$Latest"],
         )

@@ -13,9 +13,7 @@ def collect(scan: Scan) -> None:
     backup = scan.client("backup")
     for summary in scan.items(backup, "list_backup_plans", "BackupPlansList[]", KINDS[:1]) or ():
         plan_id = summary["BackupPlanId"]
-        answer = scan.call(
-            backup, "get_backup_plan", KINDS[:1], about=plan_id, BackupPlanId=plan_id
-        )
+        answer = scan.call(backup, "get_backup_plan", KINDS[:1], BackupPlanId=plan_id)
         if answer is not None:
             _add_plan(scan, answer)
             _selections(scan, backup, plan_id)
@@ -87,13 +85,12 @@ def _add_plan(scan: Scan, answer: dict[str, Any]) -> None:
 def _selections(scan: Scan, backup: Any, plan_id: str) -> None:
     kinds = KINDS[1:2]
     op, key = "list_backup_selections", "BackupSelectionsList[]"
-    for summary in scan.items(backup, op, key, kinds, about=plan_id, BackupPlanId=plan_id) or ():
+    for summary in scan.items(backup, op, key, kinds, BackupPlanId=plan_id) or ():
         selection_id = summary["SelectionId"]
         answer = scan.call(
             backup,
             "get_backup_selection",
             kinds,
-            about=selection_id,
             BackupPlanId=plan_id,
             SelectionId=selection_id,
         )

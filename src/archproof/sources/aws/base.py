@@ -57,7 +57,6 @@ class Scan:
         kinds: Kinds,
         *,
         absent: Iterable[str] = (),
-        about: str = "",
         **params: Any,
     ) -> dict[str, Any] | None:
         """One API call. ``None`` when it failed (recorded); ``{}`` when the answer is
@@ -67,16 +66,16 @@ class Scan:
         except ClientError as exc:
             if exc.response.get("Error", {}).get("Code") in set(absent):
                 return {}
-            self.fail(client, op, kinds, exc, about)
+            self.fail(client, op, kinds, exc, _about(params))
             return None
         except BotoCoreError as exc:
-            self.fail(client, op, kinds, exc, about)
+            self.fail(client, op, kinds, exc, _about(params))
             return None
         answer.pop("ResponseMetadata", None)
         return answer
 
     def items(
-        self, client: Any, op: str, key: str, kinds: Kinds, *, about: str = "", **params: Any
+        self, client: Any, op: str, key: str, kinds: Kinds, **params: Any
     ) -> list[Any] | None:
         """All items of a paginated call (``key`` is a JMESPath such as
         ``Reservations[].Instances[]``); ``None`` when it failed (recorded)."""
@@ -86,22 +85,23 @@ class Scan:
                 return [item for item in pages.search(key) if item is not None]
             answer = getattr(client, op)(**params)
         except (BotoCoreError, ClientError) as exc:
-            self.fail(client, op, kinds, exc, about)
+            self.fail(client, op, kinds, exc, _about(params))
             return None
         found = answer.get(key.removesuffix("[]"), [])  # unpaginated calls: a plain key
         return list(found) if isinstance(found, list) else [found]
 
     def pages(
-        self, client: Any, op: str, kinds: Kinds, *, about: str = "", **params: Any
+        self, client: Any, op: str, kinds: Kinds, **params: Any
     ) -> list[dict[str, Any]] | None:
         """Every page of a paginated call; ``None`` when it failed (recorded)."""
         try:
             return [dict(page) for page in client.get_paginator(op).paginate(**params)]
         except (BotoCoreError, ClientError) as exc:
-            self.fail(client, op, kinds, exc, about)
+            self.fail(client, op, kinds, exc, _about(params))
             return None
 
     def fail(self, client: Any, op: str, kinds: Kinds, exc: BaseException, about: str = "") -> None:
+        """Record a failed call; ``about`` names the item it was for (``Bucket=logs``)."""
         service = client.meta.service_model.service_name
         region = "" if service in GLOBAL_SERVICES else client.meta.region_name
         call = client.meta.method_to_api_mapping.get(op, op)
@@ -144,6 +144,11 @@ class Scan:
     def arn(self, service: str, resource: str, region: str | None = None) -> str:
         where = self.region if region is None else region
         return f"arn:{self.partition}:{service}:{where}:{self.account}:{resource}"
+
+
+def _about(params: Mapping[str, Any]) -> str:
+    """The item a call was about, from its string parameters (``Bucket=logs``)."""
+    return ", ".join(f"{k}={v}" for k, v in params.items() if isinstance(v, str))
 
 
 def partition_of(region: str) -> str:

@@ -31,7 +31,7 @@ def collect(scan: Scan) -> None:
     )
     for trail in mine:
         arn = trail["TrailARN"]
-        status = scan.call(trail_client, "get_trail_status", KINDS, about=arn, Name=arn)
+        status = scan.call(trail_client, "get_trail_status", KINDS, Name=arn)
         logging: bool | Unknown = (
             Unknown("the trail status could not be read")
             if status is None

@@ -13,17 +13,15 @@ KINDS = ("aws_dynamodb_table",)
 def collect(scan: Scan) -> None:
     dynamodb = scan.client("dynamodb")
     for name in scan.items(dynamodb, "list_tables", "TableNames[]", KINDS) or ():
-        answer = scan.call(dynamodb, "describe_table", KINDS, about=name, TableName=name)
+        answer = scan.call(dynamodb, "describe_table", KINDS, TableName=name)
         if answer is None:
             continue
         table = answer.get("Table", {})
-        backups = scan.call(
-            dynamodb, "describe_continuous_backups", KINDS, about=name, TableName=name
-        )
+        backups = scan.call(dynamodb, "describe_continuous_backups", KINDS, TableName=name)
         tags = None
         if table.get("TableArn"):
             tags = scan.call(
-                dynamodb, "list_tags_of_resource", KINDS, about=name, ResourceArn=table["TableArn"]
+                dynamodb, "list_tags_of_resource", KINDS, ResourceArn=table["TableArn"]
             )
         _add(scan, table, backups, tag_dict((tags or {}).get("Tags")))
 

@@ -39,9 +39,7 @@ def _add_balancer(
     scan: Scan, elb: Any, balancer: dict[str, Any], tags: dict[str, dict[str, str]]
 ) -> None:
     arn = balancer["LoadBalancerArn"]
-    answer = scan.call(
-        elb, "describe_load_balancer_attributes", ("aws_lb",), about=arn, LoadBalancerArn=arn
-    )
+    answer = scan.call(elb, "describe_load_balancer_attributes", ("aws_lb",), LoadBalancerArn=arn)
     zones = balancer.get("AvailabilityZones", ())
     scan.add(
         "aws_lb",
@@ -126,7 +124,6 @@ def _listeners(scan: Scan, elb: Any, balancer_arn: str) -> None:
         "describe_listeners",
         "Listeners[]",
         kinds,
-        about=balancer_arn,
         LoadBalancerArn=balancer_arn,
     )
     for listener in listeners or ():
@@ -157,10 +154,7 @@ def _listeners(scan: Scan, elb: Any, balancer_arn: str) -> None:
 def _extra_certificates(scan: Scan, elb: Any, listener_arn: str) -> None:
     kinds = ("aws_lb_listener_certificate",)
     op = "describe_listener_certificates"
-    for cert in (
-        scan.items(elb, op, "Certificates[]", kinds, about=listener_arn, ListenerArn=listener_arn)
-        or ()
-    ):
+    for cert in scan.items(elb, op, "Certificates[]", kinds, ListenerArn=listener_arn) or ():
         if cert.get("IsDefault") or not cert.get("CertificateArn"):
             continue
         address = f"{listener_arn}_{cert['CertificateArn']}"

@@ -12,11 +12,11 @@ from typing import Any
 from archproof.inventory.model import Unknown
 from archproof.sources.aws.base import Scan, iso, policy_text, tag_dict
 
-PRINCIPALS = {"Role": "role", "User": "user", "Group": "group"}
+PRINCIPALS = ("role", "user", "group")
 KINDS = (
     *(
         f"aws_iam_{p}{suffix}"
-        for p in PRINCIPALS.values()
+        for p in PRINCIPALS
         for suffix in ("", "_policy", "_policy_attachment")
     ),
     "aws_iam_policy",
@@ -60,10 +60,8 @@ def _details(scan: Scan, iam: Any) -> dict[str, list[Any]] | None:
 
 def _user_extras(scan: Scan, iam: Any, user: str) -> dict[str, Any]:
     kinds = ("aws_iam_user",)
-    login = scan.call(
-        iam, "get_login_profile", kinds, about=user, absent=("NoSuchEntity",), UserName=user
-    )
-    devices = scan.items(iam, "list_mfa_devices", "MFADevices[]", kinds, about=user, UserName=user)
+    login = scan.call(iam, "get_login_profile", kinds, absent=("NoSuchEntity",), UserName=user)
+    devices = scan.items(iam, "list_mfa_devices", "MFADevices[]", kinds, UserName=user)
     return {
         "password_enabled": Unknown("the login profile could not be read")
         if login is None

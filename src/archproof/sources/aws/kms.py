@@ -22,7 +22,7 @@ def collect(scan: Scan) -> None:
                 (alias["AliasName"], alias.get("AliasArn", ""))
             )
     for key in keys:
-        answer = scan.call(kms, "describe_key", KINDS, about=key["KeyId"], KeyId=key["KeyId"])
+        answer = scan.call(kms, "describe_key", KINDS, KeyId=key["KeyId"])
         if answer is not None:
             _add(scan, kms, answer.get("KeyMetadata", {}), aliases.get(key["KeyId"], []))
 
@@ -36,7 +36,7 @@ def _rotation(scan: Scan, kms: Any, meta: dict[str, Any]) -> bool | Unknown:
     if not rotatable:  # asymmetric, HMAC, imported, custom key store or pending deletion
         return False
     key_id = meta["KeyId"]
-    answer = scan.call(kms, "get_key_rotation_status", KINDS, about=key_id, KeyId=key_id)
+    answer = scan.call(kms, "get_key_rotation_status", KINDS, KeyId=key_id)
     if answer is None:
         return Unknown("the key rotation status could not be read")
     return bool(answer.get("KeyRotationEnabled"))
@@ -47,7 +47,7 @@ def _add(scan: Scan, kms: Any, meta: dict[str, Any], aliases: list[tuple[str, st
     manager = meta.get("KeyManager")
     tags: dict[str, str] = {}
     if manager == "CUSTOMER":
-        answer = scan.call(kms, "list_resource_tags", KINDS, about=key_id, KeyId=key_id)
+        answer = scan.call(kms, "list_resource_tags", KINDS, KeyId=key_id)
         tags = tag_dict((answer or {}).get("Tags"), key="TagKey", value="TagValue")
     scan.add(
         "aws_kms_key",

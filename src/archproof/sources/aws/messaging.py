@@ -14,11 +14,11 @@ def collect_sqs(scan: Scan) -> None:
     sqs = scan.client("sqs")
     for url in scan.items(sqs, "list_queues", "QueueUrls[]", SQS_KINDS) or ():
         answer = scan.call(
-            sqs, "get_queue_attributes", SQS_KINDS, about=url, QueueUrl=url, AttributeNames=["All"]
+            sqs, "get_queue_attributes", SQS_KINDS, QueueUrl=url, AttributeNames=["All"]
         )
         if answer is None:
             continue
-        tags = scan.call(sqs, "list_queue_tags", SQS_KINDS, about=url, QueueUrl=url)
+        tags = scan.call(sqs, "list_queue_tags", SQS_KINDS, QueueUrl=url)
         _add_queue(scan, url, answer.get("Attributes", {}), (tags or {}).get("Tags", {}))
 
 
@@ -51,10 +51,10 @@ def collect_sns(scan: Scan) -> None:
     sns = scan.client("sns")
     for topic in scan.items(sns, "list_topics", "Topics[]", SNS_KINDS) or ():
         arn = topic["TopicArn"]
-        answer = scan.call(sns, "get_topic_attributes", SNS_KINDS, about=arn, TopicArn=arn)
+        answer = scan.call(sns, "get_topic_attributes", SNS_KINDS, TopicArn=arn)
         if answer is None:
             continue
-        tags = scan.call(sns, "list_tags_for_resource", SNS_KINDS, about=arn, ResourceArn=arn)
+        tags = scan.call(sns, "list_tags_for_resource", SNS_KINDS, ResourceArn=arn)
         _add_topic(scan, arn, answer.get("Attributes", {}), (tags or {}).get("Tags", ()))
 
 

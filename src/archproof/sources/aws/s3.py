@@ -31,7 +31,7 @@ def collect(scan: Scan) -> None:
 
 
 def _bucket_region(scan: Scan, s3: Any, name: str) -> str | None:
-    answer = scan.call(s3, "get_bucket_location", KINDS[:4], about=name, Bucket=name)
+    answer = scan.call(s3, "get_bucket_location", KINDS[:4], Bucket=name)
     if answer is None:
         return None
     location = answer.get("LocationConstraint")
@@ -48,7 +48,6 @@ def _bucket(scan: Scan, s3: Any, name: str) -> None:
         client,
         "get_bucket_tagging",
         ("aws_s3_bucket",),
-        about=name,
         absent=("NoSuchTagSet",),
         Bucket=name,
     )
@@ -63,7 +62,7 @@ def _bucket(scan: Scan, s3: Any, name: str) -> None:
     )
     _encryption(scan, client, name, region)
     kind = "aws_s3_bucket_versioning"
-    versioning = scan.call(client, "get_bucket_versioning", (kind,), about=name, Bucket=name)
+    versioning = scan.call(client, "get_bucket_versioning", (kind,), Bucket=name)
     if versioning:  # {} when versioning was never configured
         status = {"status": versioning.get("Status"), "mfa_delete": versioning.get("MFADelete")}
         scan.add(
@@ -73,9 +72,7 @@ def _bucket(scan: Scan, s3: Any, name: str) -> None:
             region=region,
         )
     kind = "aws_s3_bucket_public_access_block"
-    block = scan.call(
-        client, "get_public_access_block", (kind,), about=name, absent=_NO_BLOCK, Bucket=name
-    )
+    block = scan.call(client, "get_public_access_block", (kind,), absent=_NO_BLOCK, Bucket=name)
     if block:
         flags = block.get("PublicAccessBlockConfiguration", {})
         attrs = {
@@ -88,9 +85,7 @@ def _bucket(scan: Scan, s3: Any, name: str) -> None:
 def _encryption(scan: Scan, client: Any, name: str, region: str) -> None:
     kind = "aws_s3_bucket_server_side_encryption_configuration"
     absent = ("ServerSideEncryptionConfigurationNotFoundError",)
-    answer = scan.call(
-        client, "get_bucket_encryption", (kind,), about=name, absent=absent, Bucket=name
-    )
+    answer = scan.call(client, "get_bucket_encryption", (kind,), absent=absent, Bucket=name)
     if not answer:
         return
     rules = answer.get("ServerSideEncryptionConfiguration", {}).get("Rules", ())

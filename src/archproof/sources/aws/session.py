@@ -21,19 +21,21 @@ from archproof.errors import SourceError, UsageError
 
 DEFAULT_REGION = "us-east-1"
 SESSION_NAME = "archproof"
-MAX_ATTEMPTS = 10  # adaptive retries absorb throttling and transient 5xx answers
+MAX_ATTEMPTS = 10  # retries after the first try: adaptive mode absorbs throttling and 5xx
 # A loopback control plane (moto) never throttles, and its 5xx answers mean "not
-# implemented": retrying them only costs time (10 attempts ≈ 15 s per call).
-LOCAL_MAX_ATTEMPTS = 1
+# implemented": retrying them only costs time (10 retries ≈ 15 s per call). One try.
+LOCAL_TOTAL_ATTEMPTS = 1
 
 _ACCOUNT_HOST_PREFIX = re.compile(r"^(https?://)\d{12}\.")
 
 
-def client_config(max_attempts: int = MAX_ATTEMPTS) -> Config:
-    return Config(
-        retries={"mode": "adaptive", "max_attempts": max_attempts},
-        user_agent_extra="archproof",
+def client_config(local: bool = False) -> Config:
+    retries: Any = (
+        {"mode": "adaptive", "total_max_attempts": LOCAL_TOTAL_ATTEMPTS}
+        if local
+        else {"mode": "adaptive", "max_attempts": MAX_ATTEMPTS}
     )
+    return Config(retries=retries, user_agent_extra="archproof")
 
 
 def make_client(session: boto3.Session, service: str, region: str) -> Any:
@@ -42,7 +44,7 @@ def make_client(session: boto3.Session, service: str, region: str) -> Any:
     client: Any = session.client(service, region_name=region, config=client_config())  # type: ignore[call-overload]
     if is_loopback_url(client.meta.endpoint_url):
         client = session.client(  # type: ignore[call-overload]
-            service, region_name=region, config=client_config(LOCAL_MAX_ATTEMPTS)
+            service, region_name=region, config=client_config(local=True)
         )
     if service == "s3control" and custom_endpoint("S3_CONTROL"):
         client.meta.events.register("before-sign.s3-control.*", strip_account_host_prefix)
@@ -54,18 +56,17 @@ def describe_failure(exc: BaseException) -> str:
     if isinstance(exc, ClientError):
         error = exc.response.get("Error", {})
         status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
-        code, message = error.get("Code", ""), error.get("Message", "")
-        if not message and isinstance(status, int) and status >= 500:
-            message = f"HTTP {status} from the endpoint (the call may not be implemented there)"
+        code, message = str(error.get("Code", "")), str(error.get("Message", ""))
+        if isinstance(status, int) and status >= 500 and (not message or message.startswith("<")):
+            # moto answers calls it does not implement with an HTML 500 page
+            return f"HTTP {status} from the endpoint (the call may not be implemented there)"
         text = f"{code}: {message}" if code and message else code or message or str(exc)
     elif isinstance(exc, BotoCoreError) and "invalid XML" in str(exc):
-        text = (
-            f"{type(exc).__name__}: unreadable answer (HTTP 5xx; the call may not be implemented)"
-        )
+        text = "unreadable answer (HTTP 5xx HTML page: the call may not be implemented there)"
     else:
         text = f"{type(exc).__name__}: {exc}"
-    first_line = text.strip().splitlines()[0] if text.strip() else type(exc).__name__
-    return first_line[:300]
+    lines = text.strip().splitlines()
+    return (lines[0] if lines else type(exc).__name__)[:300]
 
 
 def strip_account_host_prefix(request: Any, **_: Any) -> None:

@@ -27,12 +27,14 @@ class ConfigIndex:
 
     def __init__(self, configuration: Any, planned: Iterable[Address]) -> None:
         self._root = _as_dict(_as_dict(configuration).get("root_module"))
-        self._targets: dict[tuple[tuple[str, ...], str], list[Address]] = defaultdict(list)
+        self._keyed: dict[tuple[tuple[str, ...], str], dict[str, list[Address]]] = defaultdict(
+            lambda: defaultdict(list)
+        )
         for address in planned:
             part = f"{address.type}.{address.name}"
             if address.mode == "data":
                 part = "data." + part
-            self._targets[(address.config_module_path, part)].append(address)
+            self._keyed[(address.config_module_path, part)][address.key].append(address)
         self._config_resources: dict[tuple[str, ...], dict[str, dict[str, Any]]] = {}
 
     def module(self, path: tuple[str, ...]) -> dict[str, Any]:
@@ -97,18 +99,16 @@ class ConfigIndex:
             part, explicit = f"data.{steps[1][0]}.{steps[2][0]}", steps[2][1]
         else:
             part, explicit = f"{head}.{steps[1][0]}", steps[1][1]
-        candidates = [
-            a
-            for a in self._targets.get((tuple(n for n, _ in scope), part), ())
-            if _in_scope(a, scope)
-        ]
+        by_key = self._keyed.get((tuple(n for n, _ in scope), part))
+        if by_key is None:
+            return []
         if explicit and not explicit.startswith("[count") and not explicit.startswith("[each"):
-            return [a for a in candidates if a.key == explicit]
+            return [a for a in by_key.get(explicit, ()) if _in_scope(a, scope)]
         if correlate and key:
-            same = [a for a in candidates if a.key == key]
+            same = [a for a in by_key.get(key, ()) if _in_scope(a, scope)]
             if same:
                 return same
-        return candidates
+        return [a for group in by_key.values() for a in group if _in_scope(a, scope)]
 
 
 def _in_scope(address: Address, scope: Scope) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
@@ -78,6 +79,17 @@ def _prior_values(document: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 
 def load_plan(path: str | Path, source: str = "plan") -> Inventory:
+    """Load a plan; the cyclic GC is paused meanwhile (it rescans the growing heap: quadratic)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _load_plan(path, source)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _load_plan(path: str | Path, source: str) -> Inventory:
     document = read_plan_document(path)
     changes: dict[str, dict[str, Any]] = {}
     deleted: set[str] = set()

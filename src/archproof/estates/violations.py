@@ -1,0 +1,35 @@
+"""Seeded violations: named edits of an estate's description that break one control each.
+
+A violation is pure: ``violation.apply(estate)`` returns a modified copy, so the
+same edit shows in the plan JSON, the HCL and the provisioned account alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from archproof.estates.model import Estate
+
+
+@dataclass(frozen=True, slots=True)
+class Violation:
+    id: str
+    description: str
+    requirement_hint: str
+    """The documented claim the edit contradicts, in a few words."""
+    control: str
+    """The one control that must fail on the violated estate (and pass on the compliant one)."""
+    apply: Callable[[Estate], Estate]
+
+    def __call__(self, estate: Estate) -> Estate:
+        return self.apply(estate)
+
+
+def find_violation(violations: Iterable[Violation], violation_id: str) -> Violation:
+    known = list(violations)
+    for violation in known:
+        if violation.id == violation_id:
+            return violation
+    names = ", ".join(v.id for v in known)
+    raise KeyError(f"no seeded violation {violation_id!r} (known: {names})")
