@@ -25,18 +25,29 @@ PER_CELL = 10
 
 def _resource(rtype: str, name: str, index: int, values: dict[str, Any]) -> dict[str, Any]:
     return {
-        "address": f"{rtype}.{name}[{index}]", "mode": "managed", "type": rtype, "name": name,
-        "index": index, "provider_name": "registry.terraform.io/hashicorp/aws",
-        "schema_version": 0, "values": values, "sensitive_values": {},
-    }  # fmt: skip
+        "address": f"{rtype}.{name}[{index}]",
+        "mode": "managed",
+        "type": rtype,
+        "name": name,
+        "index": index,
+        "provider_name": "registry.terraform.io/hashicorp/aws",
+        "schema_version": 0,
+        "values": values,
+        "sensitive_values": {},
+    }
 
 
 def _config(rtype: str, name: str, expressions: dict[str, Any]) -> dict[str, Any]:
     return {
-        "address": f"{rtype}.{name}", "mode": "managed", "type": rtype, "name": name,
-        "provider_config_key": "aws", "expressions": expressions, "schema_version": 0,
+        "address": f"{rtype}.{name}",
+        "mode": "managed",
+        "type": rtype,
+        "name": name,
+        "provider_config_key": "aws",
+        "expressions": expressions,
+        "schema_version": 0,
         "count_expression": {"references": ["var.cells"]},
-    }  # fmt: skip
+    }
 
 
 def ref(*targets: str) -> dict[str, Any]:
@@ -49,45 +60,128 @@ def synthetic_plan(cells: int) -> dict[str, Any]:
     for i in range(cells):
         tags = {"Name": f"cell-{i}", "Tier": "private"}
         planned += [
-            _resource("aws_subnet", "app", i, {"cidr_block": f"10.{i // 250}.{i % 250}.0/24",
-                      "availability_zone": zones[i % 3], "map_public_ip_on_launch": False, "tags": tags}),
+            _resource(
+                "aws_subnet",
+                "app",
+                i,
+                {
+                    "cidr_block": f"10.{i // 250}.{i % 250}.0/24",
+                    "availability_zone": zones[i % 3],
+                    "map_public_ip_on_launch": False,
+                    "tags": tags,
+                },
+            ),
             _resource("aws_route_table", "app", i, {"tags": {"Name": f"rt-{i}"}}),
             _resource("aws_route_table_association", "app", i, {}),
             _resource("aws_route", "egress", i, {"destination_cidr_block": "0.0.0.0/0"}),
-            _resource("aws_security_group", "app", i, {"name": f"app-{i}", "ingress": [
-                {"from_port": 443, "to_port": 443, "protocol": "tcp", "cidr_blocks": ["10.0.0.0/8"],
-                 "ipv6_cidr_blocks": [], "security_groups": [], "self": False, "prefix_list_ids": []}]}),
-            _resource("aws_instance", "app", i, {"associate_public_ip_address": False,
-                      "root_block_device": [{"encrypted": True}], "ebs_block_device": []}),
-            _resource("aws_ebs_volume", "data", i, {"encrypted": True, "availability_zone": zones[i % 3]}),
+            _resource(
+                "aws_security_group",
+                "app",
+                i,
+                {
+                    "name": f"app-{i}",
+                    "ingress": [
+                        {
+                            "from_port": 443,
+                            "to_port": 443,
+                            "protocol": "tcp",
+                            "cidr_blocks": ["10.0.0.0/8"],
+                            "ipv6_cidr_blocks": [],
+                            "security_groups": [],
+                            "self": False,
+                            "prefix_list_ids": [],
+                        }
+                    ],
+                },
+            ),
+            _resource(
+                "aws_instance",
+                "app",
+                i,
+                {
+                    "associate_public_ip_address": False,
+                    "root_block_device": [{"encrypted": True}],
+                    "ebs_block_device": [],
+                },
+            ),
+            _resource(
+                "aws_ebs_volume", "data", i, {"encrypted": True, "availability_zone": zones[i % 3]}
+            ),
             _resource("aws_s3_bucket", "logs", i, {"bucket": f"logs-{i}"}),
-            _resource("aws_s3_bucket_server_side_encryption_configuration", "logs", i, {"rule": [
-                {"apply_server_side_encryption_by_default": [{"sse_algorithm": "aws:kms"}]}]}),
-            _resource("aws_db_instance", "db", i, {"multi_az": True, "storage_encrypted": True,
-                      "backup_retention_period": 7, "publicly_accessible": False}),
-        ]  # fmt: skip
+            _resource(
+                "aws_s3_bucket_server_side_encryption_configuration",
+                "logs",
+                i,
+                {
+                    "rule": [
+                        {"apply_server_side_encryption_by_default": [{"sse_algorithm": "aws:kms"}]}
+                    ]
+                },
+            ),
+            _resource(
+                "aws_db_instance",
+                "db",
+                i,
+                {
+                    "multi_az": True,
+                    "storage_encrypted": True,
+                    "backup_retention_period": 7,
+                    "publicly_accessible": False,
+                },
+            ),
+        ]
     planned.append(_resource("aws_nat_gateway", "egress", 0, {}))
     configuration = [
-        _config("aws_route_table_association", "app",
-                {"subnet_id": ref("aws_subnet.app"), "route_table_id": ref("aws_route_table.app")}),
-        _config("aws_route", "egress",
-                {"route_table_id": ref("aws_route_table.app"), "nat_gateway_id": ref("aws_nat_gateway.egress[0]")}),
-        _config("aws_instance", "app", {"subnet_id": ref("aws_subnet.app"),
-                "vpc_security_group_ids": ref("aws_security_group.app")}),
-        _config("aws_s3_bucket_server_side_encryption_configuration", "logs", {"bucket": ref("aws_s3_bucket.logs")}),
-    ]  # fmt: skip
+        _config(
+            "aws_route_table_association",
+            "app",
+            {"subnet_id": ref("aws_subnet.app"), "route_table_id": ref("aws_route_table.app")},
+        ),
+        _config(
+            "aws_route",
+            "egress",
+            {
+                "route_table_id": ref("aws_route_table.app"),
+                "nat_gateway_id": ref("aws_nat_gateway.egress[0]"),
+            },
+        ),
+        _config(
+            "aws_instance",
+            "app",
+            {
+                "subnet_id": ref("aws_subnet.app"),
+                "vpc_security_group_ids": ref("aws_security_group.app"),
+            },
+        ),
+        _config(
+            "aws_s3_bucket_server_side_encryption_configuration",
+            "logs",
+            {"bucket": ref("aws_s3_bucket.logs")},
+        ),
+    ]
     changes = [
-        {"address": r["address"], "mode": "managed", "type": r["type"], "name": r["name"],
-         "index": r["index"], "change": {"actions": ["create"], "before": None, "after": r["values"],
-                                         "after_unknown": {"id": True}}}
+        {
+            "address": r["address"],
+            "mode": "managed",
+            "type": r["type"],
+            "name": r["name"],
+            "index": r["index"],
+            "change": {
+                "actions": ["create"],
+                "before": None,
+                "after": r["values"],
+                "after_unknown": {"id": True},
+            },
+        }
         for r in planned
-    ]  # fmt: skip
+    ]
     return {
-        "format_version": "1.2", "terraform_version": "1.9.8",
+        "format_version": "1.2",
+        "terraform_version": "1.9.8",
         "planned_values": {"root_module": {"resources": planned}},
         "resource_changes": changes,
         "configuration": {"root_module": {"resources": configuration}},
-    }  # fmt: skip
+    }
 
 
 SPEC = """\
@@ -125,19 +219,27 @@ def main(sizes: list[int]) -> None:
         for size in sizes:
             count, load_s, eval_s, verdicts = measure(size, Path(tmp), group_above=0)
             rows.append((count, load_s, eval_s, verdicts))
-            print(f"{count:>7} resources  load {load_s:6.2f} s  evaluate {eval_s:6.2f} s  "
-                  f"total {load_s + eval_s:6.2f} s  ({verdicts} verdicts)", flush=True)  # fmt: skip
+            print(
+                f"{count:>7} resources  load {load_s:6.2f} s  evaluate {eval_s:6.2f} s  "
+                f"total {load_s + eval_s:6.2f} s  ({verdicts} verdicts)",
+                flush=True,
+            )
         base = rows[0]
         for count, load_s, eval_s, _ in rows[1:]:
             ratio = (load_s + eval_s) / (base[1] + base[2])
-            print(f"  {count / base[0]:5.0f}x resources → {ratio:5.1f}x time (linear: "
-                  f"{count / base[0]:.0f}x)")  # fmt: skip
+            print(
+                f"  {count / base[0]:5.0f}x resources → {ratio:5.1f}x time (linear: "
+                f"{count / base[0]:.0f}x)"
+            )
         print("one pytest test per resource (ids source:address), for comparison:")
         for size in [s for s in sizes if s <= 10_000]:
             count, load_s, eval_s, verdicts = measure(size, Path(tmp), group_above=-1)
             grouped = next(r for r in rows if r[0] == count)
-            print(f"{count:>7} resources  total {load_s + eval_s:6.2f} s  = "
-                  f"{(load_s + eval_s) / (grouped[1] + grouped[2]):4.1f}x the grouped run", flush=True)  # fmt: skip
+            print(
+                f"{count:>7} resources  total {load_s + eval_s:6.2f} s  = "
+                f"{(load_s + eval_s) / (grouped[1] + grouped[2]):4.1f}x the grouped run",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""Access: admin ports only through the bastion, databases only from the app tier, IAM least privilege."""
+"""Access: admin ports only via the bastion, databases only from the app tier, least privilege."""
 
 from __future__ import annotations
 
@@ -30,8 +30,15 @@ def _covers_admin(rule: Any, ports: list[int]) -> bool | Unknown:
     return unknown[0] if unknown else False
 
 
-@control("ssh-only-from-bastion", kinds=SG_KINDS, needs=RULE_KINDS, severity="critical",
-         params=ADMIN, select=_not_bastion, frameworks={"CIS-AWS": "5.2"})  # fmt: skip
+@control(
+    "ssh-only-from-bastion",
+    kinds=SG_KINDS,
+    needs=RULE_KINDS,
+    severity="critical",
+    params=ADMIN,
+    select=_not_bastion,
+    frameworks={"CIS-AWS": "5.2"},
+)
 def test_admin_ports_open_only_to_the_bastion(subject: Subject, resource: Resource) -> None:
     """SSH and RDP reach workloads only from the bastion's security group."""
     findings = Findings(resource)
@@ -47,16 +54,24 @@ def test_admin_ports_open_only_to_the_bastion(subject: Subject, resource: Resour
             findings.fail(f"ingress {rule.ports} from", cidr, "the bastion security group only")
         for source in rule.sources:
             if not group_in_roles(subject, source, bastion):
-                findings.fail(f"ingress {rule.ports} from", source.address, "the bastion security group only")
+                findings.fail(
+                    f"ingress {rule.ports} from", source.address, "the bastion security group only"
+                )
         if rule.unresolved is not None:
             findings.unknown(f"ingress {rule.ports} source", rule.unresolved)
     findings.close()
 
 
-@control("bastion-ingress-allow-list", kinds=SG_KINDS, needs=RULE_KINDS, severity="critical",
-         params={**ADMIN, "bastion_allowed_cidrs": []}, select=_bastion)  # fmt: skip
+@control(
+    "bastion-ingress-allow-list",
+    kinds=SG_KINDS,
+    needs=RULE_KINDS,
+    severity="critical",
+    params={**ADMIN, "bastion_allowed_cidrs": []},
+    select=_bastion,
+)
 def test_bastion_admits_only_the_allow_list(subject: Subject, resource: Resource) -> None:
-    """The bastion accepts only admin connections, and only from the documented address allow-list."""
+    """The bastion accepts only admin connections, and only from the documented allow-list."""
     findings = Findings(resource)
     allowed = list(subject.params["bastion_allowed_cidrs"])
     for rule in ingress_rules(subject.inventory, resource):
@@ -65,23 +80,33 @@ def test_bastion_admits_only_the_allow_list(subject: Subject, resource: Resource
             findings.unknown("ingress rule", covered)
             continue
         if not covered or str(rule.protocol) in ("-1", "all"):
-            findings.fail("ingress", rule.ports, f"admin ports {subject.params['admin_ports']} only")
+            findings.fail(
+                "ingress", rule.ports, f"admin ports {subject.params['admin_ports']} only"
+            )
             continue
         for cidr in rule.cidrs:
             if cidr in ANYWHERE or not cidr_within(cidr, allowed):
                 findings.fail(f"ingress {rule.ports} from", cidr, f"within {allowed}")
         if rule.sources:
-            findings.fail(f"ingress {rule.ports} from", [s.address for s in rule.sources],
-                          f"address allow-list {allowed}")  # fmt: skip
+            findings.fail(
+                f"ingress {rule.ports} from",
+                [s.address for s in rule.sources],
+                f"address allow-list {allowed}",
+            )
     findings.close()
 
 
 DATABASES = ("aws_db_instance", "aws_rds_cluster", "aws_elasticache_replication_group")
 
 
-@control("database-reachable-only-from-app", kinds=DATABASES, needs=(*SG_KINDS, *RULE_KINDS),
-         severity="critical", params={"database_client_roles": ["app"], "database_allowed_cidrs": []},
-         select=lambda s, r: r.kind != "aws_db_instance" or r.get("cluster_identifier") in (None, ""))  # fmt: skip
+@control(
+    "database-reachable-only-from-app",
+    kinds=DATABASES,
+    needs=(*SG_KINDS, *RULE_KINDS),
+    severity="critical",
+    params={"database_client_roles": ["app"], "database_allowed_cidrs": []},
+    select=lambda s, r: r.kind != "aws_db_instance" or r.get("cluster_identifier") in (None, ""),
+)
 def test_database_admits_only_its_clients(subject: Subject, resource: Resource) -> None:
     """Databases and caches accept connections only from the documented client tiers."""
     inv = subject.inventory
@@ -97,19 +122,33 @@ def test_database_admits_only_its_clients(subject: Subject, resource: Resource) 
         for rule in ingress_rules(inv, group):
             for cidr in rule.cidrs:
                 if not cidr_within(cidr, allowed):
-                    findings.fail(f"{group.address} ingress {rule.ports} from", cidr, f"only roles {roles}")
+                    findings.fail(
+                        f"{group.address} ingress {rule.ports} from", cidr, f"only roles {roles}"
+                    )
             for source in rule.sources:
                 if not group_in_roles(subject, source, roles):
-                    findings.fail(f"{group.address} ingress {rule.ports} from", source.address,
-                                  f"only roles {roles}")  # fmt: skip
+                    findings.fail(
+                        f"{group.address} ingress {rule.ports} from",
+                        source.address,
+                        f"only roles {roles}",
+                    )
             if rule.unresolved is not None:
                 findings.unknown(f"{group.address} ingress source", rule.unresolved)
     findings.close()
 
 
-POLICY_KINDS = ("aws_iam_policy", "aws_iam_role_policy", "aws_iam_user_policy", "aws_iam_group_policy")
-ATTACHMENT_KINDS = ("aws_iam_role_policy_attachment", "aws_iam_user_policy_attachment",
-                    "aws_iam_group_policy_attachment", "aws_iam_policy_attachment")  # fmt: skip
+POLICY_KINDS = (
+    "aws_iam_policy",
+    "aws_iam_role_policy",
+    "aws_iam_user_policy",
+    "aws_iam_group_policy",
+)
+ATTACHMENT_KINDS = (
+    "aws_iam_role_policy_attachment",
+    "aws_iam_user_policy_attachment",
+    "aws_iam_group_policy_attachment",
+    "aws_iam_policy_attachment",
+)
 ADMIN_POLICY_ARNS = ("arn:aws:iam::aws:policy/AdministratorAccess",)
 
 
@@ -141,8 +180,12 @@ def _policy_text(subject: Subject, resource: Resource) -> str | Unknown:
     return text if isinstance(text, Unknown) else Unknown("the policy document is not recorded")
 
 
-@control("no-admin-star-policy", kinds=(*POLICY_KINDS, *ATTACHMENT_KINDS), severity="critical",
-         frameworks={"CIS-AWS": "1.16"})  # fmt: skip
+@control(
+    "no-admin-star-policy",
+    kinds=(*POLICY_KINDS, *ATTACHMENT_KINDS),
+    severity="critical",
+    frameworks={"CIS-AWS": "1.16"},
+)
 def test_no_policy_grants_everything(subject: Subject, resource: Resource) -> None:
     """No IAM policy grants every action on every resource."""
     findings = Findings(resource)
@@ -160,12 +203,19 @@ def test_no_policy_grants_everything(subject: Subject, resource: Resource) -> No
         except json.JSONDecodeError:
             findings.unknown("policy", "not valid JSON")
         else:
-            findings.check("policy", "Allow * on *", not star_on_star(document), "no Allow of * on *")
+            findings.check(
+                "policy", "Allow * on *", not star_on_star(document), "no Allow of * on *"
+            )
     findings.close()
 
 
-@control("root-account-mfa", kinds=("aws_iam_account_summary",), sources=("live",),
-         severity="critical", frameworks={"CIS-AWS": "1.5"})  # fmt: skip
+@control(
+    "root-account-mfa",
+    kinds=("aws_iam_account_summary",),
+    sources=("live",),
+    severity="critical",
+    frameworks={"CIS-AWS": "1.5"},
+)
 def test_root_account_has_mfa(resource: Resource) -> None:
     """The account's root user signs in with MFA."""
     findings = Findings(resource)
@@ -174,8 +224,13 @@ def test_root_account_has_mfa(resource: Resource) -> None:
     findings.close()
 
 
-@control("console-users-mfa", kinds=("aws_iam_user",), sources=("live",), severity="high",
-         frameworks={"CIS-AWS": "1.10"})  # fmt: skip
+@control(
+    "console-users-mfa",
+    kinds=("aws_iam_user",),
+    sources=("live",),
+    severity="high",
+    frameworks={"CIS-AWS": "1.10"},
+)
 def test_console_users_have_mfa(resource: Resource) -> None:
     """IAM users who can sign in to the console have an MFA device."""
     findings = Findings(resource)

@@ -1,4 +1,4 @@
-"""Availability: zone spread, Multi-AZ databases and caches, auto-scaling floors and health checks."""
+"""Availability: zone spread, Multi-AZ databases and caches, auto-scaling floors, health checks."""
 
 from __future__ import annotations
 
@@ -8,13 +8,22 @@ from archproof.inventory.model import Resource, Unknown
 from archproof.inventory.network import subnet_tier, zones_of
 from archproof.verdict import Failed, Inconclusive
 
-ZONED = ("aws_lb", "aws_autoscaling_group", "aws_db_subnet_group", "aws_elasticache_subnet_group",
-         "aws_eks_node_group")  # fmt: skip
+ZONED = (
+    "aws_lb",
+    "aws_autoscaling_group",
+    "aws_db_subnet_group",
+    "aws_elasticache_subnet_group",
+    "aws_eks_node_group",
+)
 ZONES = {"min_zones": 2}
 
 
-@control("tier-zone-spread", needs=("aws_subnet", "aws_route_table"), severity="high",
-         params={**ZONES, "tiers": ["public", "private"], "tier_tag": "Tier", "tier_names": {}})  # fmt: skip
+@control(
+    "tier-zone-spread",
+    needs=("aws_subnet", "aws_route_table"),
+    severity="high",
+    params={**ZONES, "tiers": ["public", "private"], "tier_tag": "Tier", "tier_names": {}},
+)
 def test_each_tier_spans_the_zones(subject: Subject) -> None:
     """Each documented subnet tier has subnets in at least the documented number of zones."""
     inv = subject.inventory
@@ -32,11 +41,19 @@ def test_each_tier_spans_the_zones(subject: Subject) -> None:
     if short and not unknown:
         raise Failed(f"{subject.test_id}: zones per tier {short}, required ≥ {need} each")
     if short:
-        raise Inconclusive(f"{subject.test_id}: zones of {', '.join(unknown)} known only after apply")
+        raise Inconclusive(
+            f"{subject.test_id}: zones of {', '.join(unknown)} known only after apply"
+        )
 
 
-@control("zone-spread", kinds=ZONED, needs=("aws_subnet",), severity="high", params=ZONES,
-         frameworks={"AWS-WA": "REL10"})  # fmt: skip
+@control(
+    "zone-spread",
+    kinds=ZONED,
+    needs=("aws_subnet",),
+    severity="high",
+    params=ZONES,
+    frameworks={"AWS-WA": "REL10"},
+)
 def test_resource_spans_the_zones(subject: Subject, resource: Resource) -> None:
     """Load balancers, auto-scaling groups and subnet groups span the documented number of zones."""
     findings = Findings(resource)
@@ -56,8 +73,13 @@ def _standalone_db(subject: Subject, resource: Resource) -> bool:
     return replica in (None, "")
 
 
-@control("database-multi-az", kinds=("aws_db_instance", "aws_rds_cluster"), severity="high",
-         select=_standalone_db, frameworks={"AWS-WA": "REL10"})  # fmt: skip
+@control(
+    "database-multi-az",
+    kinds=("aws_db_instance", "aws_rds_cluster"),
+    severity="high",
+    select=_standalone_db,
+    frameworks={"AWS-WA": "REL10"},
+)
 def test_database_survives_zone_loss(subject: Subject, resource: Resource) -> None:
     """Databases keep a standby or reader in a second availability zone."""
     findings = Findings(resource)
@@ -66,7 +88,9 @@ def test_database_survives_zone_loss(subject: Subject, resource: Resource) -> No
         findings.check("multi_az", value, value is True, "true")
         findings.close()
         return
-    members = subject.inventory.referring(resource, "aws_rds_cluster_instance", "cluster_identifier")
+    members = subject.inventory.referring(
+        resource, "aws_rds_cluster_instance", "cluster_identifier"
+    )
     findings.check("cluster instances", len(members), len(members) >= 2, "≥ 2 (writer + reader)")
     zones = [m.get("availability_zone") for m in members]
     known = {z for z in zones if isinstance(z, str) and z}
@@ -78,8 +102,12 @@ def test_database_survives_zone_loss(subject: Subject, resource: Resource) -> No
     findings.close()
 
 
-@control("asg-capacity-floor", kinds=("aws_autoscaling_group",), severity="high",
-         params={"min_instances": 2})  # fmt: skip
+@control(
+    "asg-capacity-floor",
+    kinds=("aws_autoscaling_group",),
+    severity="high",
+    params={"min_instances": 2},
+)
 def test_autoscaling_keeps_a_floor(subject: Subject, resource: Resource) -> None:
     """Auto-scaling groups never shrink below the documented floor and can grow past it."""
     findings = Findings(resource)
@@ -94,13 +122,17 @@ def test_autoscaling_keeps_a_floor(subject: Subject, resource: Resource) -> None
 
 
 @control("asg-elb-health-check", kinds=("aws_autoscaling_group",), severity="high")
-def test_autoscaling_replaces_instances_failing_lb_checks(subject: Subject, resource: Resource) -> None:
+def test_autoscaling_replaces_instances_failing_lb_checks(
+    subject: Subject, resource: Resource
+) -> None:
     """Auto-scaling groups replace instances that fail the load balancer's health check."""
     findings = Findings(resource)
     kind = resource.get("health_check_type")
     findings.check("health_check_type", kind, kind == "ELB", "'ELB'")
     groups = resource.get("target_group_arns")
-    attached = subject.inventory.referring(resource, "aws_autoscaling_attachment", "autoscaling_group_name")
+    attached = subject.inventory.referring(
+        resource, "aws_autoscaling_attachment", "autoscaling_group_name"
+    )
     if isinstance(groups, Unknown) and not attached and not resource.refs.get("target_group_arns"):
         findings.unknown("target_group_arns", groups)
     elif not groups and not attached and not resource.get("load_balancers"):

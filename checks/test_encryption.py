@@ -11,7 +11,9 @@ GDPR = {"GDPR": "Art. 32(1)(a)"}
 
 
 def _default_encryption_on(subject: Subject) -> bool:
-    return any(r.get("enabled") is True for r in subject.inventory.of_kind("aws_ebs_encryption_by_default"))
+    return any(
+        r.get("enabled") is True for r in subject.inventory.of_kind("aws_ebs_encryption_by_default")
+    )
 
 
 def _devices(resource: Resource) -> list[tuple[str, Any]]:
@@ -25,7 +27,9 @@ def _devices(resource: Resource) -> list[tuple[str, Any]]:
         for position, mapping in enumerate(mappings or []):
             ebs = (mapping.get("ebs") or [{}])[0] if isinstance(mapping, dict) else {}
             if ebs:
-                found.append((f"block_device_mappings.{position}.ebs.encrypted", ebs.get("encrypted")))
+                found.append(
+                    (f"block_device_mappings.{position}.ebs.encrypted", ebs.get("encrypted"))
+                )
         return found
     found = []
     for block in ("root_block_device", "ebs_block_device"):
@@ -43,9 +47,14 @@ def _volumes_here(subject: Subject, resource: Resource) -> bool:
     return not (subject.source.startswith("live") and resource.kind == "aws_instance")
 
 
-@control("ebs-encrypted", kinds=("aws_ebs_volume", "aws_instance", "aws_launch_template"),
-         needs=("aws_ebs_encryption_by_default",), severity="high", frameworks=GDPR,
-         select=_volumes_here)  # fmt: skip
+@control(
+    "ebs-encrypted",
+    kinds=("aws_ebs_volume", "aws_instance", "aws_launch_template"),
+    needs=("aws_ebs_encryption_by_default",),
+    severity="high",
+    frameworks=GDPR,
+    select=_volumes_here,
+)
 def test_block_storage_is_encrypted(subject: Subject, resource: Resource) -> None:
     """EBS volumes, instance disks and launch-template disks are encrypted."""
     findings = Findings(resource)
@@ -57,8 +66,12 @@ def test_block_storage_is_encrypted(subject: Subject, resource: Resource) -> Non
     findings.close()
 
 
-@control("ebs-default-encryption", kinds=("aws_ebs_encryption_by_default",), severity="medium",
-         frameworks=GDPR)  # fmt: skip
+@control(
+    "ebs-default-encryption",
+    kinds=("aws_ebs_encryption_by_default",),
+    severity="medium",
+    frameworks=GDPR,
+)
 def test_account_encrypts_new_volumes_by_default(resource: Resource) -> None:
     """The account encrypts every new EBS volume by default in each region."""
     findings = Findings(resource)
@@ -71,8 +84,13 @@ def _not_cluster_member(subject: Subject, resource: Resource) -> bool:
     return resource.kind != "aws_db_instance" or resource.get("cluster_identifier") in (None, "")
 
 
-@control("rds-encrypted", kinds=("aws_db_instance", "aws_rds_cluster"), severity="high",
-         frameworks={**GDPR, "CIS-AWS": "2.3.1"}, select=_not_cluster_member)  # fmt: skip
+@control(
+    "rds-encrypted",
+    kinds=("aws_db_instance", "aws_rds_cluster"),
+    severity="high",
+    frameworks={**GDPR, "CIS-AWS": "2.3.1"},
+    select=_not_cluster_member,
+)
 def test_database_storage_is_encrypted(resource: Resource) -> None:
     """Database storage is encrypted at rest."""
     findings = Findings(resource)
@@ -97,20 +115,32 @@ def bucket_encryption(subject: Subject, bucket: Resource) -> list[Any]:
         rules.extend(rule or [])
     algorithms: list[Any] = []
     for rule in rules:
-        default = (rule.get("apply_server_side_encryption_by_default") or [{}])[0] if isinstance(rule, dict) else {}
+        default = (
+            (rule.get("apply_server_side_encryption_by_default") or [{}])[0]
+            if isinstance(rule, dict)
+            else {}
+        )
         algorithms.append(default.get("sse_algorithm"))
     return algorithms
 
 
-@control("s3-encrypted", kinds=("aws_s3_bucket",),
-         needs=("aws_s3_bucket_server_side_encryption_configuration",), severity="high",
-         params={"s3_sse": "aws:kms"}, frameworks=GDPR)  # fmt: skip
+@control(
+    "s3-encrypted",
+    kinds=("aws_s3_bucket",),
+    needs=("aws_s3_bucket_server_side_encryption_configuration",),
+    severity="high",
+    params={"s3_sse": "aws:kms"},
+    frameworks=GDPR,
+)
 def test_bucket_encrypts_by_default(subject: Subject, resource: Resource) -> None:
     """S3 buckets encrypt objects by default with the documented kind of key."""
     findings = Findings(resource)
     wanted = str(subject.params["s3_sse"])
     algorithms = bucket_encryption(subject, resource)
-    accepted = {"aws:kms": ("aws:kms", "aws:kms:dsse"), "any": ("aws:kms", "aws:kms:dsse", "AES256")}
+    accepted = {
+        "aws:kms": ("aws:kms", "aws:kms:dsse"),
+        "any": ("aws:kms", "aws:kms:dsse", "AES256"),
+    }
     allowed = accepted.get(wanted, (wanted,))
     if any(isinstance(a, Unknown) for a in algorithms):
         findings.unknown("sse_algorithm", "known only after apply")
@@ -130,8 +160,12 @@ def test_table_encrypted_with_managed_key(resource: Resource) -> None:
     findings.close()
 
 
-@control("cache-encrypted", kinds=("aws_elasticache_replication_group",), severity="high",
-         frameworks=GDPR)  # fmt: skip
+@control(
+    "cache-encrypted",
+    kinds=("aws_elasticache_replication_group",),
+    severity="high",
+    frameworks=GDPR,
+)
 def test_cache_encrypted_at_rest_and_in_transit(resource: Resource) -> None:
     """Caches encrypt data at rest and in transit."""
     findings = Findings(resource)
@@ -141,8 +175,12 @@ def test_cache_encrypted_at_rest_and_in_transit(resource: Resource) -> None:
     findings.close()
 
 
-@control("queue-topic-encrypted", kinds=("aws_sqs_queue", "aws_sns_topic"), severity="medium",
-         frameworks=GDPR)  # fmt: skip
+@control(
+    "queue-topic-encrypted",
+    kinds=("aws_sqs_queue", "aws_sns_topic"),
+    severity="medium",
+    frameworks=GDPR,
+)
 def test_messages_encrypted_at_rest(resource: Resource) -> None:
     """Queues and topics encrypt messages at rest."""
     findings = Findings(resource)
@@ -160,8 +198,13 @@ def _customer_symmetric(subject: Subject, key: Resource) -> bool:
     return key.get("key_manager") != "AWS" and spec in (None, "SYMMETRIC_DEFAULT")
 
 
-@control("kms-key-rotation", kinds=("aws_kms_key",), severity="medium", select=_customer_symmetric,
-         frameworks={"CIS-AWS": "3.6"})  # fmt: skip
+@control(
+    "kms-key-rotation",
+    kinds=("aws_kms_key",),
+    severity="medium",
+    select=_customer_symmetric,
+    frameworks={"CIS-AWS": "3.6"},
+)
 def test_keys_rotate(resource: Resource) -> None:
     """Customer-managed KMS keys rotate automatically."""
     findings = Findings(resource)

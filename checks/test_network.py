@@ -9,8 +9,13 @@ from archproof.inventory.network import PUBLIC, default_route_targets, subnet_ti
 from archproof.verdict import Failed, Inconclusive
 
 TIER_PARAMS = {"tier_tag": "Tier", "tier_names": {}}
-ROUTING = ("aws_route_table", "aws_route_table_association", "aws_route", "aws_internet_gateway",
-           "aws_nat_gateway")  # fmt: skip
+ROUTING = (
+    "aws_route_table",
+    "aws_route_table_association",
+    "aws_route",
+    "aws_internet_gateway",
+    "aws_nat_gateway",
+)
 
 
 def _intends(tier: str) -> object:
@@ -24,8 +29,12 @@ def _tagged(subject: Subject, resource: Resource) -> bool:
     return intended_tier(resource, subject.params) is not None
 
 
-@control("subnet-tiers-present", needs=("aws_subnet", *ROUTING), severity="high",
-         params={"tiers": ["public", "private"], **TIER_PARAMS})  # fmt: skip
+@control(
+    "subnet-tiers-present",
+    needs=("aws_subnet", *ROUTING),
+    severity="high",
+    params={"tiers": ["public", "private"], **TIER_PARAMS},
+)
 def test_documented_tiers_exist(subject: Subject) -> None:
     """Every documented subnet tier exists, judged by the subnets' actual routes."""
     inv = subject.inventory
@@ -40,14 +49,24 @@ def test_documented_tiers_exist(subject: Subject) -> None:
     missing = [t for t in subject.params["tiers"] if not found.get(t)]
     seen = ", ".join(f"{k}={v}" for k, v in sorted(found.items())) or "no subnets"
     if missing and not unknown:
-        raise Failed(f"{subject.test_id}: tiers {missing} have no subnet (seen {seen}), "
-                     f"required {subject.params['tiers']}")  # fmt: skip
+        raise Failed(
+            f"{subject.test_id}: tiers {missing} have no subnet (seen {seen}), "
+            f"required {subject.params['tiers']}"
+        )
     if missing:
-        raise Inconclusive(f"{subject.test_id}: tiers {missing} not seen; undecided: {'; '.join(unknown)}")
+        raise Inconclusive(
+            f"{subject.test_id}: tiers {missing} not seen; undecided: {'; '.join(unknown)}"
+        )
 
 
-@control("subnet-tier-matches-intent", kinds=("aws_subnet",), needs=ROUTING, severity="high",
-         params=TIER_PARAMS, select=_tagged)  # fmt: skip
+@control(
+    "subnet-tier-matches-intent",
+    kinds=("aws_subnet",),
+    needs=ROUTING,
+    severity="high",
+    params=TIER_PARAMS,
+    select=_tagged,
+)
 def test_subnet_routes_match_its_tier(subject: Subject, resource: Resource) -> None:
     """A subnet's routes make it the tier it is meant to be (public, private or isolated)."""
     findings = Findings(resource)
@@ -57,10 +76,16 @@ def test_subnet_routes_match_its_tier(subject: Subject, resource: Resource) -> N
     findings.close()
 
 
-@control("private-egress-via-nat", kinds=("aws_subnet",), needs=ROUTING, severity="high",
-         params=TIER_PARAMS, select=_intends("private"))  # fmt: skip
+@control(
+    "private-egress-via-nat",
+    kinds=("aws_subnet",),
+    needs=ROUTING,
+    severity="high",
+    params=TIER_PARAMS,
+    select=_intends("private"),
+)
 def test_private_subnets_egress_through_nat(subject: Subject, resource: Resource) -> None:
-    """Private subnets reach the internet only through a NAT gateway that sits in a public subnet."""
+    """Private subnets reach the internet only through a NAT gateway in a public subnet."""
     inv = subject.inventory
     findings = Findings(resource)
     routes = default_route_targets(inv, resource)
@@ -69,7 +94,12 @@ def test_private_subnets_egress_through_nat(subject: Subject, resource: Resource
         findings.close()
         return
     targets = [r.target for r in routes]
-    findings.check("default route target", targets or None, targets == ["nat"] * len(targets) and bool(targets), "NAT gateway")
+    findings.check(
+        "default route target",
+        targets or None,
+        targets == ["nat"] * len(targets) and bool(targets),
+        "NAT gateway",
+    )
     for route in routes:
         nat = route.target_resource
         if route.target == "nat" and nat is not None and nat.kind == "aws_nat_gateway":
@@ -79,16 +109,28 @@ def test_private_subnets_egress_through_nat(subject: Subject, resource: Resource
     findings.close()
 
 
-WORKLOADS = ("aws_instance", "aws_autoscaling_group", "aws_db_instance", "aws_rds_cluster",
-             "aws_elasticache_replication_group", "aws_eks_node_group")  # fmt: skip
+WORKLOADS = (
+    "aws_instance",
+    "aws_autoscaling_group",
+    "aws_db_instance",
+    "aws_rds_cluster",
+    "aws_elasticache_replication_group",
+    "aws_eks_node_group",
+)
 
 
 def _not_public_role(subject: Subject, resource: Resource) -> bool:
     return not any(subject.in_role(resource, role) for role in subject.params["public_roles"])
 
 
-@control("workloads-in-private-tiers", kinds=WORKLOADS, needs=("aws_subnet", *ROUTING),
-         severity="high", params={"public_roles": ["bastion"]}, select=_not_public_role)  # fmt: skip
+@control(
+    "workloads-in-private-tiers",
+    kinds=WORKLOADS,
+    needs=("aws_subnet", *ROUTING),
+    severity="high",
+    params={"public_roles": ["bastion"]},
+    select=_not_public_role,
+)
 def test_workloads_sit_in_non_public_subnets(subject: Subject, resource: Resource) -> None:
     """Instances, databases, caches and cluster nodes sit only in non-public subnets."""
     inv = subject.inventory
@@ -102,8 +144,13 @@ def test_workloads_sit_in_non_public_subnets(subject: Subject, resource: Resourc
     findings.close()
 
 
-@control("no-public-ip-in-private-tiers", kinds=("aws_subnet", "aws_instance"),
-         needs=ROUTING, severity="high", params=TIER_PARAMS)  # fmt: skip
+@control(
+    "no-public-ip-in-private-tiers",
+    kinds=("aws_subnet", "aws_instance"),
+    needs=ROUTING,
+    severity="high",
+    params=TIER_PARAMS,
+)
 def test_no_public_addresses_outside_public_tier(subject: Subject, resource: Resource) -> None:
     """Nothing in a private or isolated subnet gets a public IP address."""
     inv = subject.inventory
@@ -129,8 +176,12 @@ def test_no_public_addresses_outside_public_tier(subject: Subject, resource: Res
     findings.close()
 
 
-@control("database-not-publicly-accessible", kinds=("aws_db_instance", "aws_rds_cluster_instance"),
-         severity="critical", frameworks={"CIS-AWS": "2.3.3", "PCI-DSS": "1.3.1"})  # fmt: skip
+@control(
+    "database-not-publicly-accessible",
+    kinds=("aws_db_instance", "aws_rds_cluster_instance"),
+    severity="critical",
+    frameworks={"CIS-AWS": "2.3.3", "PCI-DSS": "1.3.1"},
+)
 def test_database_is_not_publicly_accessible(resource: Resource) -> None:
     """Databases are not publicly accessible."""
     findings = Findings(resource)
@@ -144,7 +195,9 @@ def _allows_from_anywhere(rule: dict[str, object], ports: list[int]) -> bool | U
         return Unknown("a rule is known only after apply")
     if str(rule.get("action", "")).lower() != "allow":
         return False
-    if rule.get("cidr_block") not in ("0.0.0.0/0",) and rule.get("ipv6_cidr_block") not in ("::/0",):
+    if rule.get("cidr_block") not in ("0.0.0.0/0",) and rule.get("ipv6_cidr_block") not in (
+        "::/0",
+    ):
         return False
     if str(rule.get("protocol")) in ("-1", "all"):
         return True
@@ -154,11 +207,16 @@ def _allows_from_anywhere(rule: dict[str, object], ports: list[int]) -> bool | U
     return any(low <= p <= high for p in ports)
 
 
-@control("nacl-guards-private-subnets", kinds=("aws_subnet",), needs=("aws_network_acl",),
-         severity="medium", params={**TIER_PARAMS, "admin_ports": [22, 3389]},
-         select=lambda s, r: intended_tier(r, s.params) not in (None, PUBLIC))  # fmt: skip
+@control(
+    "nacl-guards-private-subnets",
+    kinds=("aws_subnet",),
+    needs=("aws_network_acl",),
+    severity="medium",
+    params={**TIER_PARAMS, "admin_ports": [22, 3389]},
+    select=lambda s, r: intended_tier(r, s.params) not in (None, PUBLIC),
+)
 def test_private_subnets_have_a_restrictive_acl(subject: Subject, resource: Resource) -> None:
-    """Private and isolated subnets have their own network ACL that refuses admin ports from anywhere."""
+    """Private subnets have their own network ACL, refusing admin ports from anywhere."""
     inv = subject.inventory
     findings = Findings(resource)
     acls = inv.referring(resource, "aws_network_acl", "subnet_ids")
@@ -176,22 +234,31 @@ def test_private_subnets_have_a_restrictive_acl(subject: Subject, resource: Reso
             if isinstance(verdict, Unknown):
                 findings.unknown(f"{acl.address} ingress", verdict)
             elif verdict:
-                findings.fail(f"{acl.address} rule {rule.get('rule_no')}", "allow admin ports from anywhere",
-                              "deny")  # fmt: skip
+                findings.fail(
+                    f"{acl.address} rule {rule.get('rule_no')}",
+                    "allow admin ports from anywhere",
+                    "deny",
+                )
                 break
     findings.close()
 
 
-@control("vpc-isolated-from-nonprod", needs=("aws_vpc", "aws_vpc_peering_connection", "aws_route_table"),
-         severity="high", params={"vpc_role": "prod_vpc", "isolated_from_role": "nonprod_vpc"})  # fmt: skip
+@control(
+    "vpc-isolated-from-nonprod",
+    needs=("aws_vpc", "aws_vpc_peering_connection", "aws_route_table"),
+    severity="high",
+    params={"vpc_role": "prod_vpc", "isolated_from_role": "nonprod_vpc"},
+)
 def test_production_vpc_is_not_connected_to_nonprod(subject: Subject) -> None:
     """The production VPC has no peering or route to the non-production VPC."""
     inv = subject.inventory
     prod = subject.role_members(subject.params["vpc_role"], ("aws_vpc",))
     other = subject.role_members(subject.params["isolated_from_role"], ("aws_vpc",))
     if not prod or not other:
-        raise Inconclusive(f"{subject.test_id}: VPC roles {subject.params['vpc_role']!r}/"
-                           f"{subject.params['isolated_from_role']!r} match no VPC")  # fmt: skip
+        raise Inconclusive(
+            f"{subject.test_id}: VPC roles {subject.params['vpc_role']!r}/"
+            f"{subject.params['isolated_from_role']!r} match no VPC"
+        )
     findings = Findings(None, subject.test_id)
     for peering in inv.of_kind("aws_vpc_peering_connection"):
         ends = inv.related(peering, "vpc_id") + inv.related(peering, "peer_vpc_id")
@@ -205,5 +272,7 @@ def test_production_vpc_is_not_connected_to_nonprod(subject: Subject) -> None:
             continue
         for route in table.get("route") or []:
             if isinstance(route, dict) and route.get("cidr_block") in other_cidrs:
-                findings.fail(f"{table.address} route", route.get("cidr_block"), "no route to non-production")
+                findings.fail(
+                    f"{table.address} route", route.get("cidr_block"), "no route to non-production"
+                )
     findings.close()

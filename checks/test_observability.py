@@ -1,4 +1,4 @@
-"""Observability: an audit trail in every region, alarms on the documented metrics, LB access logs."""
+"""Observability: an audit trail in every region, alarms on documented metrics, LB access logs."""
 
 from __future__ import annotations
 
@@ -7,8 +7,12 @@ from archproof.inventory.model import Resource, Unknown
 from archproof.verdict import Failed, Inconclusive
 
 
-@control("cloudtrail-multi-region", needs=("aws_cloudtrail",), severity="high",
-         frameworks={"CIS-AWS": "3.1", "SOC2": "CC7.2"})  # fmt: skip
+@control(
+    "cloudtrail-multi-region",
+    needs=("aws_cloudtrail",),
+    severity="high",
+    frameworks={"CIS-AWS": "3.1", "SOC2": "CC7.2"},
+)
 def test_audit_trail_covers_every_region(subject: Subject) -> None:
     """A CloudTrail trail records API activity in every region and is logging."""
     trails = subject.inventory.of_kind("aws_cloudtrail")
@@ -26,12 +30,18 @@ def test_audit_trail_covers_every_region(subject: Subject) -> None:
         seen.append(f"{trail.address}: is_multi_region_trail={multi}, logging={logging}")
     if undecided:
         raise Inconclusive(f"{subject.test_id}: trails {undecided} known only after apply")
-    raise Failed(f"{subject.test_id}: {'; '.join(seen) or 'no trail'}, "
-                 "required a multi-region trail that is logging")  # fmt: skip
+    raise Failed(
+        f"{subject.test_id}: {'; '.join(seen) or 'no trail'}, "
+        "required a multi-region trail that is logging"
+    )
 
 
-@control("alarms-on-metrics", needs=("aws_cloudwatch_metric_alarm",), severity="medium",
-         params={"alarm_metrics": ["CPUUtilization", "UnHealthyHostCount"]})  # fmt: skip
+@control(
+    "alarms-on-metrics",
+    needs=("aws_cloudwatch_metric_alarm",),
+    severity="medium",
+    params={"alarm_metrics": ["CPUUtilization", "UnHealthyHostCount"]},
+)
 def test_documented_metrics_raise_alarms(subject: Subject) -> None:
     """Every documented metric has a CloudWatch alarm that notifies someone."""
     alarms = subject.inventory.of_kind("aws_cloudwatch_metric_alarm")
@@ -48,12 +58,18 @@ def test_documented_metrics_raise_alarms(subject: Subject) -> None:
     if missing and unknown:
         raise Inconclusive(f"{subject.test_id}: alarms for {missing} not seen; some alarms unknown")
     if missing:
-        raise Failed(f"{subject.test_id}: alarms with actions on {sorted(covered)}, "
-                     f"required also {missing}")  # fmt: skip
+        raise Failed(
+            f"{subject.test_id}: alarms with actions on {sorted(covered)}, required also {missing}"
+        )
 
 
-@control("lb-access-logs", kinds=("aws_lb",), severity="medium",
-         select=lambda s, r: r.get("internal") is not True, frameworks={"PCI-DSS": "10.2.1"})  # fmt: skip
+@control(
+    "lb-access-logs",
+    kinds=("aws_lb",),
+    severity="medium",
+    select=lambda s, r: r.get("internal") is not True,
+    frameworks={"PCI-DSS": "10.2.1"},
+)
 def test_public_load_balancer_logs_requests(resource: Resource) -> None:
     """Internet-facing load balancers write access logs."""
     findings = Findings(resource)

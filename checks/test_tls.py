@@ -1,4 +1,4 @@
-"""TLS termination: HTTPS at the public entry, valid certificates, modern policies, HTTP redirects."""
+"""TLS termination: HTTPS at the public entry, valid certificates, modern policies, redirects."""
 
 from __future__ import annotations
 
@@ -33,8 +33,13 @@ def _public_lb(subject: Subject, lb: Resource) -> bool:
     return isinstance(facing, Unknown) or facing is True
 
 
-@control("https-listener-on-public-lb", kinds=("aws_lb",), needs=LISTENERS, severity="high",
-         select=_public_lb)  # fmt: skip
+@control(
+    "https-listener-on-public-lb",
+    kinds=("aws_lb",),
+    needs=LISTENERS,
+    severity="high",
+    select=_public_lb,
+)
 def test_public_entry_terminates_tls(subject: Subject, resource: Resource) -> None:
     """Internet-facing load balancers terminate TLS on an HTTPS (or TLS) listener."""
     findings = Findings(resource)
@@ -50,8 +55,14 @@ def test_public_entry_terminates_tls(subject: Subject, resource: Resource) -> No
     findings.close()
 
 
-@control("lb-certificate-valid", kinds=LISTENERS, needs=("aws_acm_certificate",), severity="high",
-         params={"min_cert_days": 30}, select=_secure)  # fmt: skip
+@control(
+    "lb-certificate-valid",
+    kinds=LISTENERS,
+    needs=("aws_acm_certificate",),
+    severity="high",
+    params={"min_cert_days": 30},
+    select=_secure,
+)
 def test_listener_certificate_is_valid(subject: Subject, resource: Resource) -> None:
     """TLS listeners present an issued certificate that does not expire soon."""
     inv = subject.inventory
@@ -64,14 +75,18 @@ def test_listener_certificate_is_valid(subject: Subject, resource: Resource) -> 
         if arn in (None, ""):
             findings.fail("certificate_arn", arn, "an ACM certificate")
         else:
-            findings.unknown("certificate", f"{arn} is not in the inventory (other region or account?)")
+            findings.unknown(
+                "certificate", f"{arn} is not in the inventory (other region or account?)"
+            )
     limit = dt.datetime.now(dt.UTC) + dt.timedelta(days=int(subject.params["min_cert_days"]))
     for cert in certs:
         _judge_certificate(subject, cert, limit, findings)
     findings.close()
 
 
-def _judge_certificate(subject: Subject, cert: Resource, limit: dt.datetime, findings: Findings) -> None:
+def _judge_certificate(
+    subject: Subject, cert: Resource, limit: dt.datetime, findings: Findings
+) -> None:
     status = cert.get("status")
     not_after = cert.get("not_after")
     if isinstance(status, str) and status:
@@ -80,32 +95,52 @@ def _judge_certificate(subject: Subject, cert: Resource, limit: dt.datetime, fin
         expires = dt.datetime.fromisoformat(not_after.replace("Z", "+00:00"))
         if expires.tzinfo is None:
             expires = expires.replace(tzinfo=dt.UTC)
-        findings.check(f"{cert.address} not_after", not_after, expires >= limit,
-                       f"after {limit.date()} ({subject.params['min_cert_days']} days)")  # fmt: skip
+        findings.check(
+            f"{cert.address} not_after",
+            not_after,
+            expires >= limit,
+            f"after {limit.date()} ({subject.params['min_cert_days']} days)",
+        )
         return
-    validated = subject.inventory.referring(cert, "aws_acm_certificate_validation", "certificate_arn")
+    validated = subject.inventory.referring(
+        cert, "aws_acm_certificate_validation", "certificate_arn"
+    )
     method = cert.get("validation_method")
     if validated and method in ("DNS", "EMAIL"):
         return  # issued by ACM on validation and renewed by ACM: no expiry to watch
-    findings.unknown(f"{cert.address} expiry", "imported or unvalidated certificate, expiry not known")
+    findings.unknown(
+        f"{cert.address} expiry", "imported or unvalidated certificate, expiry not known"
+    )
 
 
-@control("tls-policy-minimum", kinds=LISTENERS, severity="high", params={"min_tls": "1.2"},
-         select=_secure, frameworks={"PCI-DSS": "4.2.1"})  # fmt: skip
+@control(
+    "tls-policy-minimum",
+    kinds=LISTENERS,
+    severity="high",
+    params={"min_tls": "1.2"},
+    select=_secure,
+    frameworks={"PCI-DSS": "4.2.1"},
+)
 def test_listener_tls_policy_is_modern(subject: Subject, resource: Resource) -> None:
     """TLS listeners use a security policy no weaker than the documented minimum TLS version."""
     findings = Findings(resource)
     policy = resource.get("ssl_policy")
     required = str(subject.params["min_tls"])
     if isinstance(policy, Unknown) or policy in (None, ""):
-        findings.unknown("ssl_policy", policy if isinstance(policy, Unknown) else "provider default")
+        findings.unknown(
+            "ssl_policy", policy if isinstance(policy, Unknown) else "provider default"
+        )
     else:
         minimum = minimum_tls(str(policy))
         if minimum is None:
             findings.unknown("ssl_policy", f"{policy} is not a known predefined policy")
         else:
-            findings.check("ssl_policy", f"{policy} (TLS {minimum}+)",
-                           version_tuple(minimum) >= version_tuple(required), f"TLS {required}+")  # fmt: skip
+            findings.check(
+                "ssl_policy",
+                f"{policy} (TLS {minimum}+)",
+                version_tuple(minimum) >= version_tuple(required),
+                f"TLS {required}+",
+            )
     findings.close()
 
 

@@ -38,14 +38,29 @@ def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     return subprocess.run(
         [sys.executable, "-m", "archproof.cli", *args],
-        capture_output=True, text=True, timeout=120, env=env, check=False,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        check=False,
+    )
 
 
 def check(tmp_path: Path, spec: Path, *extra: str) -> tuple[int, dict[str, object]]:
     reports = tmp_path / "reports"
-    code = main(["check", "--spec", str(spec), "--plan", str(VPC_PLAN), "--reports", str(reports),
-                 "-q", *extra])  # fmt: skip
+    code = main(
+        [
+            "check",
+            "--spec",
+            str(spec),
+            "--plan",
+            str(VPC_PLAN),
+            "--reports",
+            str(reports),
+            "-q",
+            *extra,
+        ]
+    )
     return code, json.loads((reports / "results.json").read_text())
 
 
@@ -78,8 +93,10 @@ def test_nothing_to_judge_is_inconclusive_and_exits_3(tmp_path: Path) -> None:
 
 
 def test_current_waiver_turns_a_failure_into_waived(tmp_path: Path) -> None:
-    waiver = ("waivers:\n  - {control: cloudtrail-multi-region, owner: platform, reason: org trail,"
-              " expires: 2030-01-01}\n")  # fmt: skip
+    waiver = (
+        "waivers:\n  - {control: cloudtrail-multi-region, owner: platform, reason: org trail,"
+        " expires: 2030-01-01}\n"
+    )
     code, results = check(tmp_path, spec_with(tmp_path, "cloudtrail-multi-region", extra=waiver))
     assert code == 0
     entry = results["results"][0]  # type: ignore[index]
@@ -87,8 +104,10 @@ def test_current_waiver_turns_a_failure_into_waived(tmp_path: Path) -> None:
 
 
 def test_expired_waiver_is_a_failure(tmp_path: Path) -> None:
-    waiver = ("waivers:\n  - {control: cloudtrail-multi-region, owner: platform, reason: org trail,"
-              " expires: 2024-01-01}\n")  # fmt: skip
+    waiver = (
+        "waivers:\n  - {control: cloudtrail-multi-region, owner: platform, reason: org trail,"
+        " expires: 2024-01-01}\n"
+    )
     code, results = check(tmp_path, spec_with(tmp_path, "cloudtrail-multi-region", extra=waiver))
     assert code == 1
     assert "expired on 2024-01-01" in results["results"][0]["message"]  # type: ignore[index]
@@ -128,7 +147,9 @@ def test_unknown_control_in_spec_exits_2(tmp_path: Path) -> None:
 def test_truncated_plan_exits_2(tmp_path: Path) -> None:
     cut = tmp_path / "cut.json"
     cut.write_text(VPC_PLAN.read_text()[:5000])
-    done = run_cli("check", "--spec", str(spec_with(tmp_path, "subnet-tiers-present")), "--plan", str(cut))
+    done = run_cli(
+        "check", "--spec", str(spec_with(tmp_path, "subnet-tiers-present")), "--plan", str(cut)
+    )
     assert done.returncode == 2 and "looks truncated" in done.stderr
 
 

@@ -14,7 +14,7 @@ import pytest
 from archproof.controls.catalogue import checks_dirs
 from archproof.errors import EXIT_BAD_INPUT, UsageError
 from archproof.plugin import RunProvider
-from archproof.results import build_results, exit_code_for, all_records, write_results
+from archproof.results import all_records, build_results, exit_code_for, write_results
 from archproof.run import Run
 from archproof.session import SourceRequest, prepare_run
 
@@ -63,14 +63,26 @@ def judge(run: Run, request: CheckRequest) -> CheckOutcome:
     reports.mkdir(parents=True, exist_ok=True)
     args = [
         *(str(d) for d in checks_dirs(request.extra_checks)),
-        "-c", str(PYTEST_INI),
-        "--rootdir", str(checks_dirs()[0].parent),
-        "-p", "no:cacheprovider", "--import-mode=importlib",
-        "-q", "--no-header", "-rN", "--tb=no", "--capture=no", "-p", "no:logging",
+        "-c",
+        str(PYTEST_INI),
+        "--rootdir",
+        str(checks_dirs()[0].parent),
+        "-p",
+        "no:cacheprovider",
+        "--import-mode=importlib",
+        "-q",
+        "--no-header",
+        "-rN",
+        "--tb=no",
+        "--capture=no",
+        "-p",
+        "no:logging",
         f"--junitxml={reports / 'junit.xml'}",
-        "-o", "junit_suite_name=archproof",
-        f"--html={reports / 'checks.html'}", "--self-contained-html",
-    ]  # fmt: skip
+        "-o",
+        "junit_suite_name=archproof",
+        f"--html={reports / 'checks.html'}",
+        "--self-contained-html",
+    ]
     sink = io.StringIO()
     if request.quiet or not request.pytest_output:
         with redirect_stdout(sink):
@@ -106,13 +118,21 @@ def print_summary(run: Run, results: dict[str, object], reports: Path) -> None:
     verdict = {0: "COMPLIANT", 1: "NOT COMPLIANT", 3: "EVIDENCE MISSING"}.get(
         int(str(results["exit_code"])), "?"
     )
-    statuses = [str(r["status"]) for r in results["requirements"]]  # type: ignore[index,union-attr]
-    open_reqs = {s: statuses.count(s) for s in ("awaiting_proof", "not_provable", "unproven") if s in statuses}
+    requirements = results["requirements"]
+    assert isinstance(requirements, list)
+    statuses = [str(r["status"]) for r in requirements]
+    open_reqs = {
+        s: statuses.count(s)
+        for s in ("awaiting_proof", "not_provable", "unproven")
+        if s in statuses
+    }
     print(f"archproof {run.spec.system} [{run.environment}]: {verdict} — {shown}", file=sys.stdout)
     if open_reqs:
         shown_open = ", ".join(f"{n} {s.replace('_', ' ')}" for s, n in open_reqs.items())
         print(f"requirements not judged by these controls: {shown_open} (never counted as pass)")
-    print(f"reports: {reports / 'results.json'}, {reports / 'junit.xml'}, {reports / 'checks.html'}")
+    print(
+        f"reports: {reports / 'results.json'}, {reports / 'junit.xml'}, {reports / 'checks.html'}"
+    )
 
 
-__all__ = ["EXIT_BAD_INPUT", "CheckRequest", "CheckOutcome", "build_results", "judge", "run_check"]
+__all__ = ["EXIT_BAD_INPUT", "CheckOutcome", "CheckRequest", "build_results", "judge", "run_check"]

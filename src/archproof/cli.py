@@ -35,14 +35,24 @@ def _date(text: str) -> dt.date:
 
 
 def _add_source_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--plan", action="append", default=[], metavar="FILE",
-                        help="Terraform plan JSON (terraform show -json); repeatable")  # fmt: skip
+    parser.add_argument(
+        "--plan",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="Terraform plan JSON (terraform show -json); repeatable",
+    )
     parser.add_argument("--aws", action="store_true", help="collect the live AWS account")
     parser.add_argument("--aws-region", action="append", default=[], metavar="REGION")
     parser.add_argument("--aws-profile", metavar="NAME")
     parser.add_argument("--aws-role-arn", metavar="ARN", help="assume this role to read")
-    parser.add_argument("--aws-service", action="append", default=[], metavar="SERVICE",
-                        help="collect only these services (ec2, elbv2, rds, …)")  # fmt: skip
+    parser.add_argument(
+        "--aws-service",
+        action="append",
+        default=[],
+        metavar="SERVICE",
+        help="collect only these services (ec2, elbv2, rds, …)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -56,16 +66,36 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--spec", required=True, metavar="FILE")
     _add_source_options(check)
     check.add_argument("--env", metavar="NAME", help="spec environment")
-    check.add_argument("--control", action="append", default=[], metavar="ID",
-                       help="run only these controls (glob)")  # fmt: skip
-    check.add_argument("--requirement", action="append", default=[], metavar="ID",
-                       help="run only these requirements (glob)")  # fmt: skip
-    check.add_argument("--checks", action="append", default=[], metavar="DIR",
-                       help="more control files (test_*.py) besides the built-in checks/")  # fmt: skip
+    check.add_argument(
+        "--control",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="run only these controls (glob)",
+    )
+    check.add_argument(
+        "--requirement",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="run only these requirements (glob)",
+    )
+    check.add_argument(
+        "--checks",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="more control files (test_*.py) besides the built-in checks/",
+    )
     check.add_argument("--reports", default="reports", metavar="DIR")
-    check.add_argument("--group-above", type=int, default=500, metavar="N",
-                       help="a control with more than N subjects runs as one test per requirement"
-                            " and source (results.json stays per resource); -1: never")  # fmt: skip
+    check.add_argument(
+        "--group-above",
+        type=int,
+        default=500,
+        metavar="N",
+        help="a control with more than N subjects runs as one test per requirement"
+        " and source (results.json stays per resource); -1: never",
+    )
     check.add_argument("--today", type=_date, metavar="YYYY-MM-DD", help="date for waiver expiry")
     check.add_argument("-q", "--quiet", action="store_true")
     check.set_defaults(handler=_check)
@@ -86,7 +116,9 @@ def build_parser() -> argparse.ArgumentParser:
     controls.set_defaults(handler=_controls)
 
     demo = commands.add_parser("demo", help="run archproof on the embedded reference estates")
-    demo.add_argument("--violations", action="store_true", help="also show seeded violations caught")
+    demo.add_argument(
+        "--violations", action="store_true", help="also show seeded violations caught"
+    )
     demo.add_argument("--reports", default="reports", metavar="DIR")
     demo.set_defaults(handler=_demo)
     return parser
@@ -128,8 +160,10 @@ def _spec_validate(args: argparse.Namespace) -> int:
     for file in args.files:
         spec = load_spec(file, catalogue)
         controls = {use.id for req in spec.requirements for use in req.controls}
-        print(f"{file}: valid — {spec.system}, {len(spec.requirements)} requirements, "
-              f"{len(controls)} controls, {len(spec.waivers)} waivers")  # fmt: skip
+        print(
+            f"{file}: valid — {spec.system}, {len(spec.requirements)} requirements, "
+            f"{len(controls)} controls, {len(spec.waivers)} waivers"
+        )
     return 0
 
 
@@ -150,8 +184,15 @@ def _controls(args: argparse.Namespace) -> int:
     catalogue = discover(checks_dirs(args.checks))
     if args.json:
         rows = [
-            {"id": c.id, "title": c.title, "kinds": list(c.kinds), "params": dict(c.params),
-             "severity": c.severity, "sources": list(c.sources), "frameworks": dict(c.frameworks)}  # fmt: skip
+            {
+                "id": c.id,
+                "title": c.title,
+                "kinds": list(c.kinds),
+                "params": dict(c.params),
+                "severity": c.severity,
+                "sources": list(c.sources),
+                "frameworks": dict(c.frameworks),
+            }
             for c in sorted(catalogue.values(), key=lambda c: c.id)
         ]
         print(json.dumps(rows, indent=2, default=str))

@@ -85,7 +85,9 @@ def start_moto_server(timeout_s: float = 30.0) -> MotoServer:
         except (urllib.error.URLError, OSError):
             time.sleep(0.1)
     server.stop()
-    raise ArchproofError(f"moto server did not answer on {server.endpoint} within {timeout_s:.0f} s")
+    raise ArchproofError(
+        f"moto server did not answer on {server.endpoint} within {timeout_s:.0f} s"
+    )
 
 
 @contextmanager

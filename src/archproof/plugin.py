@@ -44,7 +44,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "archproof_subject(subject): what an archproof control judges")
+    config.addinivalue_line(
+        "markers", "archproof_subject(subject): what an archproof control judges"
+    )
     results = config.getoption("--archproof-results", default=None)
     if results:
         config.stash[RESULTS_KEY] = str(results)
@@ -103,7 +105,9 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
             grouped.setdefault(f"{s.source}:*|{s.requirement.id}", []).append(s)
         groups = list(grouped.items())
     else:
-        groups = [(f"{s.test_id}|{s.requirement.id}" if several else s.test_id, [s]) for s in subjects]
+        groups = [
+            (f"{s.test_id}|{s.requirement.id}" if several else s.test_id, [s]) for s in subjects
+        ]
     metafunc.parametrize(
         names,
         [
@@ -174,7 +178,10 @@ def judge_one(pyfuncitem: pytest.Function, subject: Subject) -> tuple[Verdict, s
     except ControlOutcome as outcome:
         return outcome.verdict, outcome.message
     except Exception as exc:  # a control that crashes could not judge: error, never pass
-        return Verdict.ERROR, f"{subject.test_id}: the control could not judge: {type(exc).__name__}: {exc}"
+        return (
+            Verdict.ERROR,
+            f"{subject.test_id}: the control could not judge: {type(exc).__name__}: {exc}",
+        )
     label = subject.resource.label if subject.resource is not None else subject.test_id
     return Verdict.PASS, f"{label}: as documented"
 
@@ -204,19 +211,28 @@ def pytest_runtest_makereport(
             judged = [(s, *_setup_failure(call)) for s in subjects]
         records = [run.judge(subject, verdict, message) for subject, verdict, message in judged]
         worst_first = sorted(records, key=lambda r: _RANK[r.verdict])
-        shown = [r.message for r in worst_first if not r.verdict.compliant] or [worst_first[0].message]
+        shown = [r.message for r in worst_first if not r.verdict.compliant] or [
+            worst_first[0].message
+        ]
         _shape_report(report, item, worst_first[0].verdict, "\n".join(shown))
         first = records[0]
-        properties = [("control", first.control), ("requirement", first.requirement),
-                      ("verdict", str(worst_first[0].verdict)),
-                      ("resource", first.resource if len(records) == 1 else f"{len(records)} resources")]  # fmt: skip
+        properties = [
+            ("control", first.control),
+            ("requirement", first.requirement),
+            ("verdict", str(worst_first[0].verdict)),
+            ("resource", first.resource if len(records) == 1 else f"{len(records)} resources"),
+        ]
         report.user_properties.extend(properties)
         item.user_properties.extend(properties)  # junitxml writes them from the teardown report
     return report
 
 
-_RANK = {v: i for i, v in enumerate([Verdict.FAIL, Verdict.ERROR, Verdict.INCONCLUSIVE,
-                                     Verdict.WAIVED, Verdict.PASS])}  # fmt: skip
+_RANK = {
+    v: i
+    for i, v in enumerate(
+        [Verdict.FAIL, Verdict.ERROR, Verdict.INCONCLUSIVE, Verdict.WAIVED, Verdict.PASS]
+    )
+}
 
 
 def _setup_failure(call: pytest.CallInfo[None]) -> tuple[Verdict, str]:
@@ -224,7 +240,9 @@ def _setup_failure(call: pytest.CallInfo[None]) -> tuple[Verdict, str]:
     return Verdict.ERROR, f"the control could not be set up: {type(value).__name__}: {value}"
 
 
-def _shape_report(report: pytest.TestReport, item: pytest.Item, verdict: Verdict, message: str) -> None:
+def _shape_report(
+    report: pytest.TestReport, item: pytest.Item, verdict: Verdict, message: str
+) -> None:
     if verdict is Verdict.PASS:
         report.outcome = "passed"
         report.longrepr = None

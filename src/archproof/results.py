@@ -101,8 +101,13 @@ def build_results(run: Run) -> dict[str, Any]:
                 "resources": len(inv),
                 "scope": {k: v for k, v in inv.scope.items() if k != "deleted"},
                 "errors": [
-                    {"service": e.service, "region": e.region, "call": e.call, "message": e.message,
-                     "kinds": list(e.kinds)}  # fmt: skip
+                    {
+                        "service": e.service,
+                        "region": e.region,
+                        "call": e.call,
+                        "message": e.message,
+                        "kinds": list(e.kinds),
+                    }
                     for e in inv.errors
                 ],
             }

@@ -62,8 +62,11 @@ class Run:
                     continue
                 params: dict[str, Any] = dict(info.params)
                 params.update(
-                    {k: v for k, v in self.spec.params_for(req, use, self.environment).items()
-                     if k in info.params}  # fmt: skip
+                    {
+                        k: v
+                        for k, v in self.spec.params_for(req, use, self.environment).items()
+                        if k in info.params
+                    }
                 )
                 for inventory in self.inventories:
                     if info.runs_on(source_type(inventory.source)):
@@ -71,13 +74,19 @@ class Run:
         return subjects
 
     def _subjects(
-        self, info: ControlInfo, req: Requirement, absent: str, params: dict[str, Any], inv: Inventory
+        self,
+        info: ControlInfo,
+        req: Requirement,
+        absent: str,
+        params: dict[str, Any],
+        inv: Inventory,
     ) -> Iterable[Subject]:
         base = Subject(info, req, self.spec, self.environment, inv, None, params)
         errors = inv.errors_for(info.evidence_kinds)
         for error in errors:
-            yield Subject(info, req, self.spec, self.environment, inv, None, params, "error",
-                          error.describe())  # fmt: skip
+            yield Subject(
+                info, req, self.spec, self.environment, inv, None, params, "error", error.describe()
+            )
         if not info.kinds:
             yield base
             return
@@ -91,8 +100,9 @@ class Run:
             collected = inv.scope.get("services")
             where = f" (services collected: {', '.join(collected)})" if collected else ""
             note = f"no {kinds} in {inv.source}{where}: nothing here proves the requirement"
-            yield Subject(info, req, self.spec, self.environment, inv, None, params,
-                          "absent:" + absent, note)  # fmt: skip
+            yield Subject(
+                info, req, self.spec, self.environment, inv, None, params, "absent:" + absent, note
+            )
 
     def waiver_for(self, subject: Subject) -> Waiver | None:
         names = {subject.address}
@@ -116,12 +126,16 @@ class Run:
                 evidence["waiver"] = waiver.model_dump(mode="json")
                 if waiver.expired(self.today):
                     verdict = Verdict.FAIL
-                    message = (f"waiver by {waiver.owner} expired on {waiver.expires}"
-                               f" ({waiver.reason}); {message}")  # fmt: skip
+                    message = (
+                        f"waiver by {waiver.owner} expired on {waiver.expires}"
+                        f" ({waiver.reason}); {message}"
+                    )
                 else:
                     verdict = Verdict.WAIVED
-                    message = (f"waived until {waiver.expires} by {waiver.owner}:"
-                               f" {waiver.reason}; {message}")  # fmt: skip
+                    message = (
+                        f"waived until {waiver.expires} by {waiver.owner}:"
+                        f" {waiver.reason}; {message}"
+                    )
         record = VerdictRecord(
             control=subject.control.id,
             requirement=subject.requirement.id,

@@ -22,7 +22,7 @@ class Verdict(enum.StrEnum):
         return self in (Verdict.PASS, Verdict.WAIVED)
 
 
-class ControlOutcome(Exception):  # noqa: N818 - these are outcomes, raised to end a control
+class ControlOutcome(Exception):
     """Raised inside a control to end it with a verdict other than pass."""
 
     verdict: Verdict = Verdict.FAIL

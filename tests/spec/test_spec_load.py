@@ -54,11 +54,15 @@ def test_broken_yaml_names_the_line(tmp_path: Path) -> None:
     path = write(tmp_path, MINIMAL.replace("cloud: aws", "cloud: [aws"))
     with pytest.raises(SpecError) as caught:
         load_spec(path, CATALOGUE)
-    assert str(path) in str(caught.value) and ":3" in str(caught.value) or ":4" in str(caught.value)
+    assert (str(path) in str(caught.value) and ":3" in str(caught.value)) or ":4" in str(
+        caught.value
+    )
 
 
 def test_unknown_control_is_named_with_a_suggestion(tmp_path: Path) -> None:
-    path = write(tmp_path, MINIMAL.replace("database-not-publicly-accessible", "database-not-public"))
+    path = write(
+        tmp_path, MINIMAL.replace("database-not-publicly-accessible", "database-not-public")
+    )
     with pytest.raises(SpecError) as caught:
         load_spec(path, CATALOGUE)
     message = str(caught.value)
@@ -77,7 +81,7 @@ def test_parameter_of_the_wrong_type_is_refused(tmp_path: Path) -> None:
 
 def test_unknown_parameter_is_refused(tmp_path: Path) -> None:
     path = write(tmp_path, MINIMAL.replace("{min_zones: 3}", "{min_zone: 3}"))
-    with pytest.raises(SpecError, match="no control takes the parameter 'min_zone'.*min_zones"):
+    with pytest.raises(SpecError, match=r"no control takes the parameter 'min_zone'.*min_zones"):
         load_spec(path, CATALOGUE)
 
 
@@ -97,7 +101,7 @@ def test_missing_required_field_is_named(tmp_path: Path) -> None:
 
 def test_duplicate_requirement_ids_are_refused(tmp_path: Path) -> None:
     doubled = MINIMAL + MINIMAL[MINIMAL.index("  - id: NET-1") :]
-    with pytest.raises(SpecError, match="NET-1.*twice"):
+    with pytest.raises(SpecError, match=r"NET-1.*twice"):
         load_spec(write(tmp_path, doubled), CATALOGUE)
 
 

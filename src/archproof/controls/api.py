@@ -176,7 +176,9 @@ class Findings:
         if isinstance(ok, Unknown):
             self.unknown(what, ok)
         elif is_unknown(seen):
-            self.unknown(what, seen if isinstance(seen, Unknown) else "part is known only after apply")
+            self.unknown(
+                what, seen if isinstance(seen, Unknown) else "part is known only after apply"
+            )
         elif not ok:
             self.fail(what, seen, required)
 

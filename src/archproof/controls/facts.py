@@ -30,7 +30,7 @@ def intended_tier(resource: Resource, params: Mapping[str, Any]) -> str | None:
     value = resource.tags.get(tag)
     if value is None:
         return None
-    return names.get(value.lower(), value.lower())
+    return str(names.get(value.lower(), value.lower()))
 
 
 def is_public_intent(resource: Resource, params: Mapping[str, Any]) -> bool:
@@ -42,7 +42,9 @@ def group_in_roles(subject: Subject, group: Resource, roles: list[str]) -> bool:
     if any(subject.in_role(group, role) for role in roles):
         return True
     return any(
-        subject.in_role(guarded, role) for guarded in attached_to(subject.inventory, group) for role in roles
+        subject.in_role(guarded, role)
+        for guarded in attached_to(subject.inventory, group)
+        for role in roles
     )
 
 

@@ -66,11 +66,15 @@ def security_groups_of(inv: Inventory, resource: Resource) -> tuple[list[Resourc
         return [resource], None
     if resource.kind == "aws_rds_cluster_instance":
         clusters = inv.related(resource, "cluster_identifier", kinds=("aws_rds_cluster",))
-        return security_groups_of(inv, clusters[0]) if clusters else ([], Unknown("cluster not found"))
+        return (
+            security_groups_of(inv, clusters[0]) if clusters else ([], Unknown("cluster not found"))
+        )
     if resource.kind == "aws_autoscaling_group":
         templates = inv.related(resource, "launch_template.0.id", kinds=("aws_launch_template",))
         templates += inv.related(resource, "launch_template.0.name", kinds=("aws_launch_template",))
-        templates += inv.related(resource, "launch_configuration", kinds=("aws_launch_configuration",))
+        templates += inv.related(
+            resource, "launch_configuration", kinds=("aws_launch_configuration",)
+        )
         if not templates:
             return [], Unknown("the launch template or configuration is not in the inventory")
         return security_groups_of(inv, templates[0])
@@ -109,8 +113,16 @@ def _inline_rules(inv: Inventory, group: Resource, block: str) -> list[Rule]:
             sources_all.append(group)
         cidrs = [*(_strings(item.get("cidr_blocks"))), *(_strings(item.get("ipv6_cidr_blocks")))]
         rules.append(
-            Rule(group, group, item.get("protocol"), item.get("from_port"), item.get("to_port"),
-                 tuple(cidrs), tuple(sources_all), unresolved)  # fmt: skip
+            Rule(
+                group,
+                group,
+                item.get("protocol"),
+                item.get("from_port"),
+                item.get("to_port"),
+                tuple(cidrs),
+                tuple(sources_all),
+                unresolved,
+            )
         )
     return rules
 
@@ -134,8 +146,16 @@ def _rule_resources(inv: Inventory, group: Resource) -> list[Rule]:
             sources.append(group)
         cidrs = [*_strings(rule.get("cidr_blocks")), *_strings(rule.get("ipv6_cidr_blocks"))]
         rules.append(
-            Rule(group, rule, rule.get("protocol"), rule.get("from_port"), rule.get("to_port"),
-                 tuple(cidrs), tuple(sources), unresolved)  # fmt: skip
+            Rule(
+                group,
+                rule,
+                rule.get("protocol"),
+                rule.get("from_port"),
+                rule.get("to_port"),
+                tuple(cidrs),
+                tuple(sources),
+                unresolved,
+            )
         )
     for rule in inv.referring(group, "aws_vpc_security_group_ingress_rule", "security_group_id"):
         sources = inv.related(rule, "referenced_security_group_id", kinds=SG_KINDS)
@@ -145,8 +165,16 @@ def _rule_resources(inv: Inventory, group: Resource) -> list[Rule]:
         cidrs = [c for c in (rule.get("cidr_ipv4"), rule.get("cidr_ipv6")) if isinstance(c, str)]
         protocol = rule.get("ip_protocol")
         rules.append(
-            Rule(group, rule, protocol, rule.get("from_port", -1), rule.get("to_port", -1),
-                 tuple(cidrs), tuple(sources), unresolved)  # fmt: skip
+            Rule(
+                group,
+                rule,
+                protocol,
+                rule.get("from_port", -1),
+                rule.get("to_port", -1),
+                tuple(cidrs),
+                tuple(sources),
+                unresolved,
+            )
         )
     return rules
 

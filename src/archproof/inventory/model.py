@@ -203,9 +203,9 @@ class Inventory:
                 for target in self._by_id.get(value, ()):
                     found.setdefault(target.address, target)
         for address in resource.refs.get(path, ()):
-            target = self._by_address.get(address)
-            if target is not None:
-                found.setdefault(target.address, target)
+            pointed = self._by_address.get(address)
+            if pointed is not None:
+                found.setdefault(pointed.address, pointed)
         return [r for r in found.values() if not wanted or r.kind in wanted]
 
     def referring(self, target: Resource, kind: str, path: str) -> list[Resource]:

@@ -41,7 +41,9 @@ class Route:
     table: Resource
 
 
-def _target_of(inv: Inventory, holder: Resource, prefix: str, item: dict[str, Any]) -> tuple[str, Resource | None]:
+def _target_of(
+    inv: Inventory, holder: Resource, prefix: str, item: dict[str, Any]
+) -> tuple[str, Resource | None]:
     """What a route sends traffic to; unknown only when no target attribute decides it."""
     undecided = False
     for attr, generic in _TARGET_ATTRS.items():
@@ -72,7 +74,11 @@ def routes_of(inv: Inventory, table: Resource) -> list[Route]:
         for position, item in enumerate(inline):
             if not isinstance(item, dict):
                 continue
-            dest = item.get("cidr_block") or item.get("ipv6_cidr_block") or item.get("destination_prefix_list_id")
+            dest = (
+                item.get("cidr_block")
+                or item.get("ipv6_cidr_block")
+                or item.get("destination_prefix_list_id")
+            )
             target, resource = _target_of(inv, table, f"route.{position}.", item)
             if target == "unknown" and inline and len(inline) == 1:
                 target, resource = _target_of(inv, table, "route.", item)
@@ -100,7 +106,9 @@ def route_tables_of(inv: Inventory, subnet: Resource) -> list[Resource] | Unknow
     explicit = [
         table
         for assoc in inv.referring(subnet, "aws_route_table_association", "subnet_id")
-        for table in inv.related(assoc, "route_table_id", kinds=("aws_route_table", "aws_default_route_table"))
+        for table in inv.related(
+            assoc, "route_table_id", kinds=("aws_route_table", "aws_default_route_table")
+        )
     ]
     if explicit:
         return explicit
@@ -110,7 +118,9 @@ def route_tables_of(inv: Inventory, subnet: Resource) -> list[Resource] | Unknow
         if is_unknown(a.get("subnet_id")) and not inv.related(a, "subnet_id")
     ]
     if dangling:
-        return Unknown(f"{len(dangling)} route table association(s) point at subnets the plan cannot name")
+        return Unknown(
+            f"{len(dangling)} route table association(s) point at subnets the plan cannot name"
+        )
     vpc = vpc_of(inv, subnet)
     if vpc is None:
         if is_unknown(subnet.get("vpc_id")) or subnet.source == "live":
@@ -121,7 +131,11 @@ def route_tables_of(inv: Inventory, subnet: Resource) -> list[Resource] | Unknow
         for a in inv.referring(vpc, "aws_main_route_table_association", "vpc_id")
         for t in inv.related(a, "route_table_id", kinds=("aws_route_table",))
     ]
-    mains += [t for t in inv.of_kind("aws_route_table") if t.get("main") is True and vpc in inv.related(t, "vpc_id")]
+    mains += [
+        t
+        for t in inv.of_kind("aws_route_table")
+        if t.get("main") is True and vpc in inv.related(t, "vpc_id")
+    ]
     mains += [t for t in inv.of_kind("aws_default_route_table") if vpc in inv.related(t, "vpc_id")]
     return mains
 
@@ -195,7 +209,11 @@ def subnets_of(inv: Inventory, resource: Resource) -> tuple[list[Resource], Unkn
                 clusters = inv.related(resource, "cluster_identifier", kinds=("aws_rds_cluster",))
                 if clusters:
                     return subnets_of(inv, clusters[0])
-            why = "its subnet group is not in the inventory" if value not in (None, "") else "no subnet group (default VPC)"
+            why = (
+                "its subnet group is not in the inventory"
+                if value not in (None, "")
+                else "no subnet group (default VPC)"
+            )
             return [], Unknown(why)
         found: list[Resource] = []
         gap: Unknown | None = None
@@ -214,9 +232,9 @@ def subnets_of(inv: Inventory, resource: Resource) -> tuple[list[Resource], Unkn
         if is_unknown(value) and not targets:
             gap = Unknown(f"{path} is known only after apply and names no planned subnet")
         elif len(known) > len([t for t in targets if set(t.ids) & set(known)]):
-            missing = [v for v in known if not inv.by_id(v)]
-            if missing:
-                gap = Unknown(f"{path} names subnets not in the inventory: {', '.join(missing)}")
+            absent = [v for v in known if not inv.by_id(v)]
+            if absent:
+                gap = Unknown(f"{path} names subnets not in the inventory: {', '.join(absent)}")
     return found, gap
 
 

@@ -92,7 +92,9 @@ def load_spec(path: str | Path, catalogue: Mapping[str, Any] | None = None) -> S
     except ValidationError as exc:
         _raise_validation(path, exc, index)
         raise  # unreachable
-    waiver_file = path.with_name(path.name.removesuffix(".yaml").removesuffix(".yml") + ".waivers.yaml")
+    waiver_file = path.with_name(
+        path.name.removesuffix(".yaml").removesuffix(".yml") + ".waivers.yaml"
+    )
     if waiver_file.exists():
         spec = spec.model_copy(update={"waivers": [*spec.waivers, *load_waivers(waiver_file)]})
     if catalogue is not None:

@@ -47,7 +47,11 @@ def test_truncated_plan_names_line_and_column(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("content", "message"),
-    [(b"", "empty file"), (b"[1, 2]", "top level is not an object"), (b"\xff\xfe\x00", "not UTF-8")],
+    [
+        (b"", "empty file"),
+        (b"[1, 2]", "top level is not an object"),
+        (b"\xff\xfe\x00", "not UTF-8"),
+    ],
 )
 def test_bad_bytes_are_refused_clearly(tmp_path: Path, content: bytes, message: str) -> None:
     path = tmp_path / "plan.json"

@@ -58,7 +58,12 @@ class ConfigIndex:
         return self._config_resources[path].get(part, {})
 
     def resolve(
-        self, refs: Iterable[str], scope: Scope, key: str = "", correlate: bool = False, depth: int = 0
+        self,
+        refs: Iterable[str],
+        scope: Scope,
+        key: str = "",
+        correlate: bool = False,
+        depth: int = 0,
     ) -> list[Address]:
         found: dict[Address, None] = {}
         for ref in refs:

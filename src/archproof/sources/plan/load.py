@@ -22,9 +22,17 @@ KIND_ALIASES = {
     "aws_alb_target_group_attachment": "aws_lb_target_group_attachment",
 }
 ID_ATTRIBUTES = (
-    "id", "arn", "name", "bucket", "identifier", "cluster_identifier", "replication_group_id",
-    "alarm_name", "key_id", "function_name",
-)  # fmt: skip
+    "id",
+    "arn",
+    "name",
+    "bucket",
+    "identifier",
+    "cluster_identifier",
+    "replication_group_id",
+    "alarm_name",
+    "key_id",
+    "function_name",
+)
 _AFTER_APPLY = Unknown("known after apply")
 _NO_VALUES = Unknown("the plan records no values for this resource")
 
@@ -160,12 +168,14 @@ def _resource(
     if values is not None:
         attributes = synthesize_blocks(values, config.resource_config(parsed).get("expressions"))
     tags = next(
-        (t for t in (attributes.get("tags"), attributes.get("tags_all")) if isinstance(t, dict) and t),
+        (
+            t
+            for t in (attributes.get("tags"), attributes.get("tags_all"))
+            if isinstance(t, dict) and t
+        ),
         {},
     )
-    ids = tuple(
-        attributes[name] for name in ID_ATTRIBUTES if isinstance(attributes.get(name), str)
-    )
+    ids = tuple(attributes[name] for name in ID_ATTRIBUTES if isinstance(attributes.get(name), str))
     return Resource(
         kind=kind,
         address=address,
@@ -209,7 +219,9 @@ def _block_from_config(item: dict[str, Any]) -> dict[str, Any]:
     return block
 
 
-def _refs(parsed: Address, values: dict[str, Any], config: ConfigIndex) -> dict[str, tuple[str, ...]]:
+def _refs(
+    parsed: Address, values: dict[str, Any], config: ConfigIndex
+) -> dict[str, tuple[str, ...]]:
     expressions = config.resource_config(parsed).get("expressions")
     if not expressions:
         return {}
@@ -284,7 +296,11 @@ class _BlockMatcher:
             position
             for position, p in enumerate(planned)
             if isinstance(p, dict)
-            and all(_same(p.get(k), v) for k, v in constants.items() if not isinstance(p.get(k), Unknown))
+            and all(
+                _same(p.get(k), v)
+                for k, v in constants.items()
+                if not isinstance(p.get(k), Unknown)
+            )
         ]
         return matches[0] if len(matches) == 1 else None
 

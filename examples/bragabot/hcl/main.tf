@@ -1,0 +1,812 @@
+terraform {
+  required_version = ">= 1.5"
+
+  required_providers {
+    aws = {
+      source  = "hashicorp/aws"
+      version = "~> 5.0"
+    }
+  }
+}
+
+provider "aws" {
+  region = "us-east-1"
+}
+
+module "network" {
+  source = "./modules/network"
+
+  name                 = "bragabot"
+  vpc_cidr             = "10.20.0.0/16"
+  azs                  = ["us-east-1a", "us-east-1b"]
+  admin_cidr           = "203.0.113.0/24"
+  public_subnet_cidrs  = ["10.20.0.0/24", "10.20.1.0/24"]
+  private_subnet_cidrs = ["10.20.10.0/24", "10.20.11.0/24"]
+  data_subnet_cidrs    = ["10.20.20.0/24", "10.20.21.0/24"]
+}
+
+resource "aws_security_group" "lb" {
+  name        = "bragabot-lb"
+  description = "Load balancer: HTTPS and HTTP from the internet"
+  vpc_id      = module.network.vpc_id
+
+  tags = {
+    Name = "bragabot-lb"
+  }
+
+  ingress {
+    description = "HTTPS from clients"
+    from_port   = 443
+    to_port     = 443
+    protocol    = "tcp"
+    cidr_blocks = ["0.0.0.0/0"]
+  }
+
+  ingress {
+    description = "HTTP from clients, redirected to HTTPS"
+    from_port   = 80
+    to_port     = 80
+    protocol    = "tcp"
+    cidr_blocks = ["0.0.0.0/0"]
+  }
+
+  egress {
+    description = "To the nodes"
+    from_port   = 8080
+    to_port     = 8080
+    protocol    = "tcp"
+    cidr_blocks = [module.network.vpc_cidr_block]
+  }
+}
+
+resource "aws_security_group" "bastion" {
+  name        = "bragabot-bastion"
+  description = "Bastion: SSH from the administrators' range only"
+  vpc_id      = module.network.vpc_id
+
+  tags = {
+    Name = "bragabot-bastion"
+    Role = "bastion"
+  }
+
+  ingress {
+    description = "SSH from administrators"
+    from_port   = 22
+    to_port     = 22
+    protocol    = "tcp"
+    cidr_blocks = ["203.0.113.0/24"]
+  }
+
+  egress {
+    description = "SSH to the nodes"
+    from_port   = 22
+    to_port     = 22
+    protocol    = "tcp"
+    cidr_blocks = [module.network.vpc_cidr_block]
+  }
+}
+
+resource "aws_security_group" "app" {
+  name        = "bragabot-app"
+  description = "Cluster nodes: application port from the load balancer only"
+  vpc_id      = module.network.vpc_id
+
+  tags = {
+    Name = "bragabot-app"
+  }
+
+  ingress {
+    description     = "Application traffic from the load balancer"
+    from_port       = 8080
+    to_port         = 8080
+    protocol        = "tcp"
+    security_groups = [aws_security_group.lb.id]
+  }
+
+  ingress {
+    description     = "SSH from the bastion"
+    from_port       = 22
+    to_port         = 22
+    protocol        = "tcp"
+    security_groups = [aws_security_group.bastion.id]
+  }
+
+  egress {
+    description = "Updates and APIs via NAT"
+    from_port   = 0
+    to_port     = 0
+    protocol    = "-1"
+    cidr_blocks = ["0.0.0.0/0"]
+  }
+}
+
+resource "aws_security_group" "db" {
+  name        = "bragabot-db"
+  description = "Database: PostgreSQL from the cluster nodes only"
+  vpc_id      = module.network.vpc_id
+  egress      = []
+
+  tags = {
+    Name = "bragabot-db"
+  }
+
+  ingress {
+    description     = "PostgreSQL from the nodes"
+    from_port       = 5432
+    to_port         = 5432
+    protocol        = "tcp"
+    security_groups = [aws_security_group.app.id]
+  }
+}
+
+resource "aws_acm_certificate" "app" {
+  domain_name       = "app.bragabot.example"
+  validation_method = "DNS"
+
+  tags = {
+    Name = "bragabot-app"
+  }
+}
+
+resource "aws_acm_certificate_validation" "app" {
+  certificate_arn = aws_acm_certificate.app.arn
+}
+
+resource "aws_lb" "app" {
+  name                       = "bragabot-alb"
+  internal                   = false
+  load_balancer_type         = "application"
+  subnets                    = module.network.public_subnet_ids
+  security_groups            = [aws_security_group.lb.id]
+  drop_invalid_header_fields = true
+  enable_deletion_protection = true
+
+  tags = {
+    Name = "bragabot-alb"
+  }
+
+  access_logs {
+    bucket  = aws_s3_bucket.logs.id
+    prefix  = "alb"
+    enabled = true
+  }
+
+  depends_on = [aws_s3_bucket_policy.logs]
+}
+
+resource "aws_lb_target_group" "app" {
+  name        = "bragabot-nodes"
+  port        = 8080
+  protocol    = "HTTP"
+  target_type = "instance"
+  vpc_id      = module.network.vpc_id
+
+  tags = {
+    Name = "bragabot-nodes"
+  }
+
+  health_check {
+    enabled             = true
+    path                = "/healthz"
+    protocol            = "HTTP"
+    port                = "traffic-port"
+    matcher             = "200"
+    interval            = 15
+    timeout             = 5
+    healthy_threshold   = 3
+    unhealthy_threshold = 3
+  }
+}
+
+resource "aws_lb_listener" "https" {
+  load_balancer_arn = aws_lb.app.arn
+  port              = 443
+  protocol          = "HTTPS"
+  ssl_policy        = "ELBSecurityPolicy-TLS13-1-2-2021-06"
+  certificate_arn   = aws_acm_certificate_validation.app.certificate_arn
+
+  tags = {
+    Name = "bragabot-https"
+  }
+
+  default_action {
+    type             = "forward"
+    target_group_arn = aws_lb_target_group.app.arn
+  }
+}
+
+resource "aws_lb_listener" "http" {
+  load_balancer_arn = aws_lb.app.arn
+  port              = 80
+  protocol          = "HTTP"
+
+  tags = {
+    Name = "bragabot-http"
+  }
+
+  default_action {
+    type = "redirect"
+
+    redirect {
+      port        = "443"
+      protocol    = "HTTPS"
+      status_code = "HTTP_301"
+    }
+  }
+}
+
+resource "aws_instance" "bastion" {
+  ami                         = "ami-0c1a2b3c4d5e6f708"
+  instance_type               = "t3.micro"
+  subnet_id                   = module.network.public_subnet_ids[0]
+  vpc_security_group_ids      = [aws_security_group.bastion.id]
+  associate_public_ip_address = true
+  monitoring                  = true
+
+  tags = {
+    Name = "bragabot-bastion"
+    Role = "bastion"
+  }
+
+  root_block_device {
+    encrypted   = true
+    kms_key_id  = aws_kms_key.main.arn
+    volume_type = "gp3"
+    volume_size = 20
+  }
+
+  metadata_options {
+    http_endpoint = "enabled"
+    http_tokens   = "required"
+  }
+}
+
+resource "aws_iam_role" "node" {
+  name = "bragabot-k8s-node"
+
+  assume_role_policy = <<-EOT
+    {
+      "Version": "2012-10-17",
+      "Statement": [
+        {
+          "Effect": "Allow",
+          "Principal": {
+            "Service": "ec2.amazonaws.com"
+          },
+          "Action": "sts:AssumeRole"
+        }
+      ]
+    }
+  EOT
+
+  tags = {
+    Name = "bragabot-k8s-node"
+  }
+}
+
+resource "aws_iam_role_policy" "node" {
+  name = "bragabot-k8s-node"
+  role = aws_iam_role.node.id
+
+  policy = <<-EOT
+    {
+      "Version": "2012-10-17",
+      "Statement": [
+        {
+          "Sid": "DiscoverPeersAndCapacity",
+          "Effect": "Allow",
+          "Action": [
+            "autoscaling:DescribeAutoScalingGroups",
+            "ec2:DescribeInstances",
+            "ec2:DescribeTags",
+            "elasticloadbalancing:DescribeTargetHealth"
+          ],
+          "Resource": "*"
+        },
+        {
+          "Sid": "ApplicationData",
+          "Effect": "Allow",
+          "Action": [
+            "s3:GetObject",
+            "s3:PutObject"
+          ],
+          "Resource": "arn:aws:s3:::bragabot-data-use1/*"
+        },
+        {
+          "Sid": "ListApplicationData",
+          "Effect": "Allow",
+          "Action": [
+            "s3:ListBucket"
+          ],
+          "Resource": "arn:aws:s3:::bragabot-data-use1"
+        }
+      ]
+    }
+  EOT
+}
+
+resource "aws_iam_instance_profile" "node" {
+  name = "bragabot-k8s-node"
+  role = aws_iam_role.node.name
+
+  tags = {
+    Name = "bragabot-k8s-node"
+  }
+}
+
+resource "aws_launch_template" "node" {
+  name                   = "bragabot-k8s-node"
+  image_id               = "ami-0c1a2b3c4d5e6f708"
+  instance_type          = "m6i.large"
+  vpc_security_group_ids = [aws_security_group.app.id]
+
+  tags = {
+    Name = "bragabot-k8s-node"
+  }
+
+  iam_instance_profile {
+    name = aws_iam_instance_profile.node.name
+  }
+
+  metadata_options {
+    http_endpoint = "enabled"
+    http_tokens   = "required"
+  }
+
+  block_device_mappings {
+    device_name = "/dev/xvda"
+
+    ebs {
+      encrypted   = true
+      kms_key_id  = aws_kms_key.main.arn
+      volume_type = "gp3"
+      volume_size = 50
+    }
+  }
+}
+
+resource "aws_autoscaling_group" "nodes" {
+  name                      = "bragabot-k8s-nodes"
+  min_size                  = 2
+  max_size                  = 6
+  desired_capacity          = 2
+  vpc_zone_identifier       = module.network.private_subnet_ids
+  health_check_type         = "ELB"
+  health_check_grace_period = 300
+  target_group_arns         = [aws_lb_target_group.app.arn]
+
+  launch_template {
+    id      = aws_launch_template.node.id
+    version = "$Latest"
+  }
+
+  tag {
+    key                 = "Name"
+    value               = "bragabot-k8s-node"
+    propagate_at_launch = true
+  }
+
+  tag {
+    key                 = "Role"
+    value               = "k8s-node"
+    propagate_at_launch = true
+  }
+}
+
+resource "aws_autoscaling_policy" "cpu" {
+  name                   = "bragabot-k8s-nodes-cpu"
+  autoscaling_group_name = aws_autoscaling_group.nodes.name
+  policy_type            = "TargetTrackingScaling"
+
+  target_tracking_configuration {
+    target_value = 60
+
+    predefined_metric_specification {
+      predefined_metric_type = "ASGAverageCPUUtilization"
+    }
+  }
+}
+
+resource "aws_kms_key" "main" {
+  description             = "bragabot: data at rest (database, volumes, buckets, logs, alerts)"
+  enable_key_rotation     = true
+  deletion_window_in_days = 30
+
+  policy = <<-EOT
+    {
+      "Version": "2012-10-17",
+      "Statement": [
+        {
+          "Sid": "AccountAdministersKey",
+          "Effect": "Allow",
+          "Principal": {
+            "AWS": "arn:aws:iam::123456789012:root"
+          },
+          "Action": "kms:*",
+          "Resource": "*"
+        },
+        {
+          "Sid": "CloudTrailEncryptsLogs",
+          "Effect": "Allow",
+          "Principal": {
+            "Service": "cloudtrail.amazonaws.com"
+          },
+          "Action": [
+            "kms:GenerateDataKey*",
+            "kms:DescribeKey"
+          ],
+          "Resource": "*"
+        },
+        {
+          "Sid": "CloudWatchPublishesAlarms",
+          "Effect": "Allow",
+          "Principal": {
+            "Service": "cloudwatch.amazonaws.com"
+          },
+          "Action": [
+            "kms:GenerateDataKey*",
+            "kms:Decrypt"
+          ],
+          "Resource": "*"
+        }
+      ]
+    }
+  EOT
+
+  tags = {
+    Name = "bragabot-data"
+  }
+}
+
+resource "aws_kms_alias" "main" {
+  name          = "alias/bragabot-data"
+  target_key_id = aws_kms_key.main.key_id
+}
+
+resource "aws_s3_bucket" "data" {
+  bucket = "bragabot-data-use1"
+
+  tags = {
+    Name    = "bragabot-data-use1"
+    Purpose = "application data"
+  }
+}
+
+resource "aws_s3_bucket_server_side_encryption_configuration" "data" {
+  bucket = aws_s3_bucket.data.id
+
+  rule {
+    bucket_key_enabled = true
+
+    apply_server_side_encryption_by_default {
+      sse_algorithm     = "aws:kms"
+      kms_master_key_id = aws_kms_key.main.arn
+    }
+  }
+}
+
+resource "aws_s3_bucket_versioning" "data" {
+  bucket = aws_s3_bucket.data.id
+
+  versioning_configuration {
+    status = "Enabled"
+  }
+}
+
+resource "aws_s3_bucket_public_access_block" "data" {
+  bucket                  = aws_s3_bucket.data.id
+  block_public_acls       = true
+  block_public_policy     = true
+  ignore_public_acls      = true
+  restrict_public_buckets = true
+}
+
+resource "aws_s3_bucket" "logs" {
+  bucket = "bragabot-logs-use1"
+
+  tags = {
+    Name    = "bragabot-logs-use1"
+    Purpose = "audit and access logs"
+  }
+}
+
+resource "aws_s3_bucket_server_side_encryption_configuration" "logs" {
+  bucket = aws_s3_bucket.logs.id
+
+  rule {
+    bucket_key_enabled = true
+
+    apply_server_side_encryption_by_default {
+      sse_algorithm     = "aws:kms"
+      kms_master_key_id = aws_kms_key.main.arn
+    }
+  }
+}
+
+resource "aws_s3_bucket_versioning" "logs" {
+  bucket = aws_s3_bucket.logs.id
+
+  versioning_configuration {
+    status = "Enabled"
+  }
+}
+
+resource "aws_s3_bucket_public_access_block" "logs" {
+  bucket                  = aws_s3_bucket.logs.id
+  block_public_acls       = true
+  block_public_policy     = true
+  ignore_public_acls      = true
+  restrict_public_buckets = true
+}
+
+resource "aws_s3_bucket_policy" "logs" {
+  bucket = aws_s3_bucket.logs.id
+
+  policy = <<-EOT
+    {
+      "Version": "2012-10-17",
+      "Statement": [
+        {
+          "Sid": "CloudTrailChecksAcl",
+          "Effect": "Allow",
+          "Principal": {
+            "Service": "cloudtrail.amazonaws.com"
+          },
+          "Action": "s3:GetBucketAcl",
+          "Resource": "arn:aws:s3:::bragabot-logs-use1"
+        },
+        {
+          "Sid": "CloudTrailWrites",
+          "Effect": "Allow",
+          "Principal": {
+            "Service": "cloudtrail.amazonaws.com"
+          },
+          "Action": "s3:PutObject",
+          "Resource": "arn:aws:s3:::bragabot-logs-use1/cloudtrail/AWSLogs/123456789012/*",
+          "Condition": {
+            "StringEquals": {
+              "s3:x-amz-acl": "bucket-owner-full-control"
+            }
+          }
+        },
+        {
+          "Sid": "LoadBalancerWrites",
+          "Effect": "Allow",
+          "Principal": {
+            "AWS": "arn:aws:iam::127311923021:root"
+          },
+          "Action": "s3:PutObject",
+          "Resource": "arn:aws:s3:::bragabot-logs-use1/alb/AWSLogs/123456789012/*"
+        },
+        {
+          "Sid": "DenyInsecureTransport",
+          "Effect": "Deny",
+          "Principal": "*",
+          "Action": "s3:*",
+          "Resource": [
+            "arn:aws:s3:::bragabot-logs-use1",
+            "arn:aws:s3:::bragabot-logs-use1/*"
+          ],
+          "Condition": {
+            "Bool": {
+              "aws:SecureTransport": "false"
+            }
+          }
+        }
+      ]
+    }
+  EOT
+
+  depends_on = [aws_s3_bucket_public_access_block.logs]
+}
+
+resource "aws_s3_account_public_access_block" "this" {
+  block_public_acls       = true
+  block_public_policy     = true
+  ignore_public_acls      = true
+  restrict_public_buckets = true
+}
+
+resource "aws_ebs_encryption_by_default" "this" {
+  enabled = true
+}
+
+resource "aws_db_subnet_group" "main" {
+  name        = "bragabot-db"
+  description = "Isolated data subnets, one per zone"
+  subnet_ids  = module.network.data_subnet_ids
+
+  tags = {
+    Name = "bragabot-db"
+  }
+}
+
+resource "aws_db_instance" "main" {
+  identifier                          = "bragabot-db"
+  engine                              = "postgres"
+  engine_version                      = "16.3"
+  instance_class                      = "db.m6g.large"
+  allocated_storage                   = 100
+  storage_type                        = "gp3"
+  db_name                             = "bragabot"
+  username                            = "bragabot_admin"
+  manage_master_user_password         = true
+  port                                = 5432
+  multi_az                            = true
+  storage_encrypted                   = true
+  kms_key_id                          = aws_kms_key.main.arn
+  backup_retention_period             = 7
+  backup_window                       = "03:00-04:00"
+  publicly_accessible                 = false
+  db_subnet_group_name                = aws_db_subnet_group.main.name
+  vpc_security_group_ids              = [aws_security_group.db.id]
+  deletion_protection                 = true
+  skip_final_snapshot                 = false
+  final_snapshot_identifier           = "bragabot-db-final"
+  copy_tags_to_snapshot               = true
+  auto_minor_version_upgrade          = true
+  iam_database_authentication_enabled = true
+  enabled_cloudwatch_logs_exports     = ["postgresql", "upgrade"]
+
+  tags = {
+    Name = "bragabot-db"
+  }
+}
+
+resource "aws_backup_vault" "main" {
+  name        = "bragabot-vault"
+  kms_key_arn = aws_kms_key.main.arn
+
+  tags = {
+    Name = "bragabot-vault"
+  }
+}
+
+resource "aws_backup_plan" "daily" {
+  name = "bragabot-daily"
+
+  tags = {
+    Name = "bragabot-daily"
+  }
+
+  rule {
+    rule_name         = "daily"
+    target_vault_name = aws_backup_vault.main.name
+    schedule          = "cron(0 3 * * ? *)"
+
+    lifecycle {
+      delete_after = 35
+    }
+  }
+}
+
+resource "aws_iam_role" "backup" {
+  name = "bragabot-backup"
+
+  assume_role_policy = <<-EOT
+    {
+      "Version": "2012-10-17",
+      "Statement": [
+        {
+          "Effect": "Allow",
+          "Principal": {
+            "Service": "backup.amazonaws.com"
+          },
+          "Action": "sts:AssumeRole"
+        }
+      ]
+    }
+  EOT
+
+  tags = {
+    Name = "bragabot-backup"
+  }
+}
+
+resource "aws_iam_role_policy_attachment" "backup" {
+  role       = aws_iam_role.backup.name
+  policy_arn = "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup"
+}
+
+resource "aws_backup_selection" "database" {
+  name         = "bragabot-database"
+  plan_id      = aws_backup_plan.daily.id
+  iam_role_arn = aws_iam_role.backup.arn
+  resources    = [aws_db_instance.main.arn]
+}
+
+resource "aws_cloudtrail" "main" {
+  name                          = "bragabot-trail"
+  s3_bucket_name                = aws_s3_bucket.logs.id
+  s3_key_prefix                 = "cloudtrail"
+  is_multi_region_trail         = true
+  include_global_service_events = true
+  enable_log_file_validation    = true
+  enable_logging                = true
+  kms_key_id                    = aws_kms_key.main.arn
+
+  tags = {
+    Name = "bragabot-trail"
+  }
+
+  depends_on = [aws_s3_bucket_policy.logs]
+}
+
+resource "aws_sns_topic" "alerts" {
+  name              = "bragabot-alerts"
+  kms_master_key_id = aws_kms_key.main.id
+
+  tags = {
+    Name = "bragabot-alerts"
+  }
+}
+
+resource "aws_cloudwatch_metric_alarm" "nodes_cpu_high" {
+  alarm_name          = "bragabot-nodes-cpu-high"
+  alarm_description   = "Cluster nodes run hot: CPU above 80% for 10 minutes"
+  namespace           = "AWS/EC2"
+  metric_name         = "CPUUtilization"
+  statistic           = "Average"
+  period              = 300
+  evaluation_periods  = 2
+  threshold           = 80
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = [aws_sns_topic.alerts.arn]
+  ok_actions          = [aws_sns_topic.alerts.arn]
+
+  dimensions = {
+    AutoScalingGroupName = aws_autoscaling_group.nodes.name
+  }
+
+  tags = {
+    Name = "bragabot-nodes-cpu-high"
+  }
+}
+
+resource "aws_cloudwatch_metric_alarm" "unhealthy_hosts" {
+  alarm_name          = "bragabot-unhealthy-hosts"
+  alarm_description   = "A node fails the load balancer's health check"
+  namespace           = "AWS/ApplicationELB"
+  metric_name         = "UnHealthyHostCount"
+  statistic           = "Maximum"
+  period              = 60
+  evaluation_periods  = 2
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = [aws_sns_topic.alerts.arn]
+  ok_actions          = [aws_sns_topic.alerts.arn]
+
+  dimensions = {
+    LoadBalancer = aws_lb.app.arn_suffix
+    TargetGroup  = aws_lb_target_group.app.arn_suffix
+  }
+
+  tags = {
+    Name = "bragabot-unhealthy-hosts"
+  }
+}
+
+resource "aws_cloudwatch_metric_alarm" "lb_5xx" {
+  alarm_name          = "bragabot-lb-5xx"
+  alarm_description   = "The load balancer answers with server errors"
+  namespace           = "AWS/ApplicationELB"
+  metric_name         = "HTTPCode_ELB_5XX_Count"
+  statistic           = "Sum"
+  period              = 60
+  evaluation_periods  = 2
+  threshold           = 10
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = [aws_sns_topic.alerts.arn]
+  ok_actions          = [aws_sns_topic.alerts.arn]
+
+  dimensions = {
+    LoadBalancer = aws_lb.app.arn_suffix
+  }
+
+  tags = {
+    Name = "bragabot-lb-5xx"
+  }
+}

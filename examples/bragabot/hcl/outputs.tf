@@ -1,0 +1,9 @@
+output "lb_dns_name" {
+  value       = aws_lb.app.dns_name
+  description = "Public name of the load balancer."
+}
+
+output "vpc_id" {
+  value       = module.network.vpc_id
+  description = "The VPC."
+}

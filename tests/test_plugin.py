@@ -1,0 +1,145 @@
+"""Verdict semantics through the real pytest plugin: nothing that cannot see ever passes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from archproof.check import CheckRequest, judge
+from archproof.inventory.model import CollectionError, Inventory, Resource, Unknown
+from archproof.run import Run
+from archproof.spec.model import Spec
+from archproof.verdict import Verdict
+
+ROOT = Path(__file__).resolve().parents[1]
+VPC_PLAN = (
+    ROOT.parent / "shared" / "corpus" / "terraform-plans" / "aws-vpc-module-nat-igw-routes.json"
+)
+
+
+def spec(*controls: str, absent: str = "inconclusive") -> Spec:
+    return Spec.model_validate(
+        {
+            "system": "demo",
+            "cloud": "aws",
+            "document": "Demo",
+            "requirements": [
+                {
+                    "id": "REQ-1",
+                    "claim": "c",
+                    "source": {"system": "Demo", "section": "s"},
+                    "controls": [{"id": c, "absent": absent} for c in controls],
+                }
+            ],
+        }
+    )
+
+
+def db(name: str, **attributes: object) -> Resource:
+    return Resource("aws_db_instance", name, "live", attributes, ids=(name,))
+
+
+def verdicts(run: Run, tmp_path: Path, *checks: str) -> dict[str, Verdict]:
+    judge(run, CheckRequest(spec_path="-", reports=tmp_path, quiet=True, extra_checks=list(checks)))
+    return {r.resource: r.verdict for r in run.records}
+
+
+def test_known_values_pass_and_fail(tmp_path: Path) -> None:
+    inv = Inventory("live", [db("good", multi_az=True), db("bad", multi_az=False)])
+    run = Run(spec("database-multi-az"), "default", [inv])
+    assert verdicts(run, tmp_path) == {"good": Verdict.PASS, "bad": Verdict.FAIL}
+    bad = next(r for r in run.records if r.resource == "bad")
+    assert "multi_az=False, required true" in bad.message and "demo REQ-1" in bad.message
+
+
+def test_unknown_value_is_inconclusive_never_pass(tmp_path: Path) -> None:
+    inv = Inventory("plan", [db("later", multi_az=Unknown())])
+    run = Run(spec("database-multi-az"), "default", [inv])
+    assert verdicts(run, tmp_path) == {"later": Verdict.INCONCLUSIVE}
+    assert "known after apply" in run.records[0].message
+
+
+def test_collection_error_is_an_error_verdict_naming_the_call(tmp_path: Path) -> None:
+    error = CollectionError(
+        "live", "rds", "eu-west-1", "DescribeDBInstances", "AccessDenied", ("aws_db_instance",)
+    )
+    inv = Inventory("live", [db("good", multi_az=True)], errors=[error])
+    run = Run(spec("database-multi-az"), "default", [inv])
+    result = verdicts(run, tmp_path)
+    assert result["good"] is Verdict.PASS
+    errors = [r for r in run.records if r.verdict is Verdict.ERROR]
+    assert len(errors) == 1
+    assert "rds DescribeDBInstances in eu-west-1 failed: AccessDenied" in errors[0].message
+
+
+def test_nothing_to_judge_is_inconclusive_or_fail_as_the_spec_says(tmp_path: Path) -> None:
+    empty = Inventory("live", [])
+    run = Run(spec("database-multi-az"), "default", [empty])
+    assert list(verdicts(run, tmp_path).values()) == [Verdict.INCONCLUSIVE]
+    run = Run(spec("database-multi-az", absent="fail"), "default", [empty])
+    assert list(verdicts(run, tmp_path / "b").values()) == [Verdict.FAIL]
+
+
+def test_a_crashing_control_is_an_error(tmp_path: Path) -> None:
+    checks = tmp_path / "mychecks"
+    checks.mkdir()
+    (checks / "test_broken.py").write_text(
+        "from archproof.controls.api import control\n"
+        "@control('broken-control', kinds=('aws_db_instance',))\n"
+        "def test_broken(resource):\n"
+        "    '''Always crashes.'''\n"
+        "    raise KeyError('no such attribute')\n"
+    )
+    inv = Inventory("live", [db("x", multi_az=True)])
+    run = Run(spec("broken-control"), "default", [inv])
+    result = verdicts(run, tmp_path / "r", str(checks))
+    assert result == {"x": Verdict.ERROR}
+    assert "could not judge: KeyError" in run.records[0].message
+
+
+def test_grouped_tests_give_the_same_verdicts(tmp_path: Path) -> None:
+    resources = [db(f"db{i}", multi_az=i % 3 != 0) for i in range(30)]
+    single = Run(spec("database-multi-az"), "default", [Inventory("live", resources)])
+    grouped = Run(spec("database-multi-az"), "default", [Inventory("live", resources)])
+    grouped.group_above = 0
+    assert verdicts(single, tmp_path / "a") == verdicts(grouped, tmp_path / "b")
+    junit = (tmp_path / "b" / "junit.xml").read_text()
+    assert junit.count("<testcase") == 1 and "30 resources" in junit
+
+
+def test_controls_run_under_plain_pytest(tmp_path: Path) -> None:
+    spec_file = tmp_path / "spec.yaml"
+    spec_file.write_text(
+        "system: demo\ncloud: aws\ndocument: d\nrequirements:\n"
+        "  - {id: R1, claim: c, source: {system: s, section: s}, controls: [subnet-tiers-present]}\n"
+    )
+    results = tmp_path / "results.json"
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            str(ROOT / "checks"),
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "--import-mode=importlib",
+            "--spec",
+            str(spec_file),
+            "--plan",
+            str(VPC_PLAN),
+            "--archproof-results",
+            str(results),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "test_documented_tiers_exist[plan:" in done.stdout or "1 passed" in done.stdout
+    data = json.loads(results.read_text())
+    assert data["summary"]["pass"] == 1 and data["exit_code"] == 0
