@@ -113,7 +113,8 @@ def test_controls_run_under_plain_pytest(tmp_path: Path) -> None:
     spec_file = tmp_path / "spec.yaml"
     spec_file.write_text(
         "system: demo\ncloud: aws\ndocument: d\nrequirements:\n"
-        "  - {id: R1, claim: c, source: {system: s, section: s}, controls: [subnet-tiers-present]}\n"
+        "  - {id: R1, claim: c, source: {system: s, section: s},\n"
+        "     controls: [subnet-tiers-present]}\n"
     )
     results = tmp_path / "results.json"
     done = subprocess.run(
