@@ -19,7 +19,9 @@ ASG_TAG = "aws:autoscaling:groupName"
 EXTRA_VOLUME = "asg-instance-extra-volume"
 PLACEMENT = "asg-instance-placement"
 METADATA = "asg-instance-metadata-options"
+ROOT_MFA = "root-mfa"
 REASONS = {
+    ROOT_MFA: "moto gap: the local control plane has no root user, so root MFA cannot be shown",
     EXTRA_VOLUME: "moto gap: Auto Scaling instances get an extra unencrypted volume "
     "that is not in their launch template",
     PLACEMENT: "moto gap: Auto Scaling places every instance in the group's first subnet",
@@ -51,6 +53,9 @@ def apply(resources: list[Resource]) -> tuple[list[Resource], list[str]]:
             patched[(r.kind, r.address)] = _replace(r, instances=members_now)
             applied.add(PLACEMENT)
     for r in resources:
+        if r.kind == "aws_iam_account_summary":
+            patched[(r.kind, r.address)] = _replace(r, account_mfa_enabled=Unknown(REASONS[ROOT_MFA]))
+            applied.add(ROOT_MFA)
         if r.kind == "aws_ebs_volume" and r.address in odd_volumes:
             patched[(r.kind, r.address)] = _replace(r, encrypted=Unknown(REASONS[EXTRA_VOLUME]))
     return [patched.get((r.kind, r.address), r) for r in resources], sorted(applied)
