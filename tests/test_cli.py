@@ -165,3 +165,32 @@ def test_shipped_schema_is_current(tmp_path: Path) -> None:
     main(["spec", "schema", "-o", str(tmp_path / "schema.json")])
     shipped = Path(__file__).resolve().parents[1] / "policies" / "spec.schema.json"
     assert json.loads(shipped.read_text()) == json.loads((tmp_path / "schema.json").read_text())
+
+
+def test_unreachable_endpoint_is_one_line_and_exit_3(tmp_path: Path) -> None:
+    from archproof.moto_server import FAKE_CREDENTIALS, free_port
+
+    spec = spec_with(tmp_path, "subnet-tiers-present")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update(FAKE_CREDENTIALS, AWS_ENDPOINT_URL=f"http://127.0.0.1:{free_port()}")
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "archproof.cli",
+            "check",
+            "--spec",
+            str(spec),
+            "--aws",
+            "--reports",
+            str(tmp_path / "r"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        check=False,
+    )
+    assert done.returncode == 3, done.stderr
+    assert "sts" in done.stderr and "GetCallerIdentity" in done.stderr
+    assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1
