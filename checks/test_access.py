@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from archproof.controls.api import Findings, Subject, control
-from archproof.controls.facts import ANYWHERE, cidr_within, group_in_roles
+from archproof.controls.facts import ANYWHERE, admits_only, cidr_within, group_in_roles
 from archproof.inventory.access import SG_KINDS, ingress_rules, security_groups_of
 from archproof.inventory.model import Resource, Unknown, is_unknown
 
@@ -57,7 +57,7 @@ def test_admin_ports_open_only_to_the_bastion(subject: Subject, resource: Resour
                 findings.fail(
                     f"ingress {rule.ports} from", source.address, "the bastion security group only"
                 )
-        if rule.unresolved is not None:
+        if rule.unresolved is not None and not admits_only(subject, rule.candidates, bastion):
             findings.unknown(f"ingress {rule.ports} source", rule.unresolved)
     findings.close()
 
@@ -132,7 +132,7 @@ def test_database_admits_only_its_clients(subject: Subject, resource: Resource) 
                         source.address,
                         f"only roles {roles}",
                     )
-            if rule.unresolved is not None:
+            if rule.unresolved is not None and not admits_only(subject, rule.candidates, roles):
                 findings.unknown(f"{group.address} ingress source", rule.unresolved)
     findings.close()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from archproof.controls.api import Findings, Subject, control
+from archproof.controls.facts import is_set
 from archproof.controls.facts import intended_tier
 from archproof.inventory.model import Resource, Unknown
 from archproof.inventory.network import subnet_tier, zones_of
@@ -129,14 +130,18 @@ def test_autoscaling_replaces_instances_failing_lb_checks(
     findings = Findings(resource)
     kind = resource.get("health_check_type")
     findings.check("health_check_type", kind, kind == "ELB", "'ELB'")
-    groups = resource.get("target_group_arns")
+    groups = is_set(subject, resource, "target_group_arns")
     attached = subject.inventory.referring(
         resource, "aws_autoscaling_attachment", "autoscaling_group_name"
     )
-    if isinstance(groups, Unknown) and not attached and not resource.refs.get("target_group_arns"):
+    balancers = is_set(subject, resource, "load_balancers")
+    if attached or groups is True or balancers is True:
+        pass
+    elif isinstance(groups, Unknown):
         findings.unknown("target_group_arns", groups)
-    elif not groups and not attached and not resource.get("load_balancers"):
-        findings.fail("target_group_arns", groups or [], "attached to a load balancer target group")
+    else:
+        seen = resource.get("target_group_arns")
+        findings.fail("target_group_arns", seen or [], "attached to a load balancer target group")
     findings.close()
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from archproof.controls.api import Findings, Subject, control
+from archproof.controls.facts import is_set
 from archproof.inventory.model import Resource, Unknown, is_unknown
 
 GDPR = {"GDPR": "Art. 32(1)(a)"}
@@ -60,9 +61,9 @@ def test_block_storage_is_encrypted(subject: Subject, resource: Resource) -> Non
     findings = Findings(resource)
     planned_default = subject.source.startswith("plan") and _default_encryption_on(subject)
     for what, value in _devices(resource):
-        if planned_default and (is_unknown(value) or value in (None, False)):
+        if planned_default and (is_unknown(value) or value in (None, False, "", "false")):
             continue  # new volumes are encrypted by the account default the plan enables
-        findings.check(what, value, value is True, "true")
+        findings.check(what, value, value in (True, "true"), "true")
     findings.close()
 
 
@@ -102,13 +103,16 @@ def test_database_storage_is_encrypted(resource: Resource) -> None:
 def bucket_encryption(subject: Subject, bucket: Resource) -> list[Any]:
     """The default encryption algorithms configured for a bucket (inline or separate resource)."""
     rules: list[Any] = []
+    kind = "aws_s3_bucket_server_side_encryption_configuration"
+    separate = subject.inventory.referring(bucket, kind, "bucket")
     inline = bucket.get("server_side_encryption_configuration")
     if isinstance(inline, Unknown):
-        return [inline]
+        if not separate:
+            return [inline]
+        inline = None  # computed: it will mirror the separate configuration resource
     for config in inline or []:
         rules.extend(config.get("rule") or [] if isinstance(config, dict) else [])
-    kind = "aws_s3_bucket_server_side_encryption_configuration"
-    for config in subject.inventory.referring(bucket, kind, "bucket"):
+    for config in separate:
         rule = config.get("rule")
         if isinstance(rule, Unknown):
             return [rule]
@@ -181,21 +185,24 @@ def test_cache_encrypted_at_rest_and_in_transit(resource: Resource) -> None:
     severity="medium",
     frameworks=GDPR,
 )
-def test_messages_encrypted_at_rest(resource: Resource) -> None:
+def test_messages_encrypted_at_rest(subject: Subject, resource: Resource) -> None:
     """Queues and topics encrypt messages at rest."""
     findings = Findings(resource)
-    key = resource.get("kms_master_key_id")
+    key = is_set(subject, resource, "kms_master_key_id")
     managed = resource.get("sqs_managed_sse_enabled") if resource.kind == "aws_sqs_queue" else None
     if isinstance(key, Unknown):
         findings.unknown("kms_master_key_id", key)
-    elif key in (None, "") and managed is not True:
-        findings.check("kms_master_key_id", key, False, "a KMS key (or SQS-managed SSE)")
+    elif not key and managed is not True:
+        seen = resource.get("kms_master_key_id")
+        findings.check("kms_master_key_id", seen, False, "a KMS key (or SQS-managed SSE)")
     findings.close()
 
 
 def _customer_symmetric(subject: Subject, key: Resource) -> bool:
+    """Customer-managed symmetric keys; ``alias/aws/*`` is reserved for AWS-managed keys."""
     spec = key.get("customer_master_key_spec")
-    return key.get("key_manager") != "AWS" and spec in (None, "SYMMETRIC_DEFAULT")
+    aws_alias = any(i.startswith("alias/aws/") or ":alias/aws/" in i for i in key.ids)
+    return key.get("key_manager") != "AWS" and not aws_alias and spec in (None, "SYMMETRIC_DEFAULT")
 
 
 @control(

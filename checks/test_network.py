@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from archproof.controls.api import Findings, Subject, control
+from archproof.controls.api import Findings, Selector, Subject, control
 from archproof.controls.facts import intended_tier
 from archproof.inventory.model import Resource, Unknown, is_unknown
 from archproof.inventory.network import PUBLIC, default_route_targets, subnet_tier, subnets_of
@@ -18,7 +18,7 @@ ROUTING = (
 )
 
 
-def _intends(tier: str) -> object:
+def _intends(tier: str) -> Selector:
     def select(subject: Subject, resource: Resource) -> bool:
         return intended_tier(resource, subject.params) == tier
 
@@ -144,23 +144,24 @@ def test_workloads_sit_in_non_public_subnets(subject: Subject, resource: Resourc
     findings.close()
 
 
+def _declared_subnet_or_instance(subject: Subject, resource: Resource) -> bool:
+    return resource.kind != "aws_subnet" or intended_tier(resource, subject.params) is not None
+
+
 @control(
     "no-public-ip-in-private-tiers",
     kinds=("aws_subnet", "aws_instance"),
     needs=ROUTING,
     severity="high",
     params=TIER_PARAMS,
+    select=_declared_subnet_or_instance,
 )
 def test_no_public_addresses_outside_public_tier(subject: Subject, resource: Resource) -> None:
     """Nothing in a private or isolated subnet gets a public IP address."""
     inv = subject.inventory
     findings = Findings(resource)
     if resource.kind == "aws_subnet":
-        intended = intended_tier(resource, subject.params)
-        tier = intended if intended is not None else subnet_tier(inv, resource)
-        if isinstance(tier, Unknown):
-            findings.unknown("tier", tier)
-        elif tier != PUBLIC:
+        if intended_tier(resource, subject.params) != PUBLIC:
             value = resource.get("map_public_ip_on_launch")
             findings.check("map_public_ip_on_launch", value, value in (False, None), "false")
     else:
@@ -227,7 +228,7 @@ def test_private_subnets_have_a_restrictive_acl(subject: Subject, resource: Reso
     for acl in acls:
         rules = sorted(
             (r for r in acl.get("ingress") or [] if isinstance(r, dict)),
-            key=lambda r: r.get("rule_no") if isinstance(r.get("rule_no"), int) else 0,
+            key=lambda r: r["rule_no"] if isinstance(r.get("rule_no"), int) else 0,
         )
         for rule in rules:
             verdict = _allows_from_anywhere(rule, subject.params["admin_ports"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from archproof.controls.api import Findings, Subject, control
+from archproof.controls.facts import is_set
 from archproof.inventory.model import Resource, Unknown
 from archproof.verdict import Failed, Inconclusive
 
@@ -49,7 +50,7 @@ def test_documented_metrics_raise_alarms(subject: Subject) -> None:
     unknown = False
     for alarm in alarms:
         metric = alarm.get("metric_name")
-        actions = alarm.get("alarm_actions")
+        actions = is_set(subject, alarm, "alarm_actions")
         if isinstance(metric, Unknown) or isinstance(actions, Unknown):
             unknown = True
         elif isinstance(metric, str) and actions:

@@ -67,9 +67,9 @@ def test_listener_certificate_is_valid(subject: Subject, resource: Resource) -> 
     """TLS listeners present an issued certificate that does not expire soon."""
     inv = subject.inventory
     findings = Findings(resource)
-    certs = inv.related(resource, "certificate_arn", kinds=("aws_acm_certificate",))
+    certs = certificates(subject, resource)
     for extra in inv.referring(resource, "aws_lb_listener_certificate", "listener_arn"):
-        certs += inv.related(extra, "certificate_arn", kinds=("aws_acm_certificate",))
+        certs += certificates(subject, extra)
     arn = resource.get("certificate_arn")
     if not certs:
         if arn in (None, ""):
@@ -82,6 +82,18 @@ def test_listener_certificate_is_valid(subject: Subject, resource: Resource) -> 
     for cert in certs:
         _judge_certificate(subject, cert, limit, findings)
     findings.close()
+
+
+def certificates(subject: Subject, holder: Resource) -> list[Resource]:
+    """Certificates an ARN attribute names, also through an ``aws_acm_certificate_validation``."""
+    kinds = ("aws_acm_certificate", "aws_acm_certificate_validation")
+    found: list[Resource] = []
+    for target in subject.inventory.related(holder, "certificate_arn", kinds=kinds):
+        if target.kind == "aws_acm_certificate_validation":
+            found += subject.inventory.related(target, "certificate_arn", kinds=kinds[:1])
+        else:
+            found.append(target)
+    return found
 
 
 def _judge_certificate(

@@ -65,3 +65,23 @@ def cidr_within(cidr: str, allowed: list[str]) -> bool:
 
 def unknown_reason(value: Any) -> str:
     return value.reason if isinstance(value, Unknown) else "known only after apply"
+
+
+def is_set(subject: Subject, resource: Resource, attribute: str) -> bool | Unknown:
+    """Is the attribute given a value? In a plan, a reference to a planned resource counts.
+
+    ``kms_master_key_id = aws_kms_key.main.arn`` is unknown before apply, yet certainly set.
+    """
+    value = resource.get(attribute)
+    if isinstance(value, Unknown):
+        if resource.refs.get(attribute) or subject.inventory.related(resource, attribute):
+            return True
+        return value
+    return value not in (None, "", [], {})
+
+
+def admits_only(
+    subject: Subject, candidates: tuple[Resource, ...], roles: list[str]
+) -> bool:
+    """Whichever of these groups a rule turns out to admit, is each one in the roles?"""
+    return bool(candidates) and all(group_in_roles(subject, c, roles) for c in candidates)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from archproof.inventory.model import Inventory, Resource, Unknown, is_unknown
@@ -35,7 +35,8 @@ class Rule:
     cidrs: tuple[str, ...] = ()
     sources: tuple[Resource, ...] = ()
     unresolved: Unknown | None = None
-    described: str = field(default="")
+    candidates: tuple[Resource, ...] = ()
+    """When the plan cannot say which of several groups a rule admits: all it may be."""
 
     def covers(self, port: int) -> bool | Unknown:
         if is_unknown(self.protocol) or is_unknown(self.from_port) or is_unknown(self.to_port):
@@ -70,8 +71,9 @@ def security_groups_of(inv: Inventory, resource: Resource) -> tuple[list[Resourc
             security_groups_of(inv, clusters[0]) if clusters else ([], Unknown("cluster not found"))
         )
     if resource.kind == "aws_autoscaling_group":
-        templates = inv.related(resource, "launch_template.0.id", kinds=("aws_launch_template",))
-        templates += inv.related(resource, "launch_template.0.name", kinds=("aws_launch_template",))
+        lt = ("aws_launch_template",)
+        templates = inv.related(resource, "launch_template.0.id", kinds=lt, widen=True)
+        templates += inv.related(resource, "launch_template.0.name", kinds=lt, widen=True)
         templates += inv.related(
             resource, "launch_configuration", kinds=("aws_launch_configuration",)
         )
@@ -101,10 +103,16 @@ def _inline_rules(inv: Inventory, group: Resource, block: str) -> list[Rule]:
         sources = inv.related(group, path, kinds=SG_KINDS)
         declared = item.get("security_groups")
         unresolved = None
+        candidates: list[Resource] = []
         if is_unknown(declared) and not sources:
-            if len(items) == 1:
-                sources = inv.related(group, f"{block}.security_groups", kinds=SG_KINDS)
-            if not sources:
+            widened = inv.related(group, path, kinds=SG_KINDS, widen=True)
+            unknown_items = [i for i in items if isinstance(i, dict) and is_unknown(i.get("security_groups"))]
+            if widened and len(unknown_items) == 1:
+                sources = widened
+            elif widened:
+                candidates = widened
+                unresolved = Unknown("the source is one of " + ", ".join(w.address for w in widened))
+            else:
                 unresolved = Unknown("a source security group is known only after apply")
         elif isinstance(declared, list) and len(sources) < len(declared):
             unresolved = Unknown("a source security group is not in the inventory")
@@ -122,6 +130,7 @@ def _inline_rules(inv: Inventory, group: Resource, block: str) -> list[Rule]:
                 tuple(cidrs),
                 tuple(sources_all),
                 unresolved,
+                tuple(candidates),
             )
         )
     return rules
@@ -189,12 +198,12 @@ def ingress_rules(inv: Inventory, group: Resource) -> list[Rule]:
 
 def attached_to(inv: Inventory, group: Resource) -> list[Resource]:
     """Resources guarded by this security group."""
-    index: dict[str, list[Resource]] | None = inv.memo.get("sg-attachments")
+    index: dict[int, list[Resource]] | None = inv.memo.get("sg-attachments")
     if index is None:
         index = {}
         for kind in (*SG_PATHS, "aws_autoscaling_group", "aws_rds_cluster_instance"):
             for resource in inv.of_kind(kind):
                 for guarded_by in security_groups_of(inv, resource)[0]:
-                    index.setdefault(guarded_by.address, []).append(resource)
+                    index.setdefault(id(guarded_by), []).append(resource)
         inv.memo["sg-attachments"] = index
-    return list(index.get(group.address, ()))
+    return list(index.get(id(group), ()))

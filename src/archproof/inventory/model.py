@@ -146,8 +146,8 @@ class Inventory:
         self._by_address: dict[str, Resource] = {}
         self._by_id: dict[str, list[Resource]] = defaultdict(list)
         self._by_stripped: dict[str, list[Resource]] = defaultdict(list)
-        self._facts: dict[tuple[str, str], Any] = {}
-        self._reverse: dict[tuple[str, str], dict[str, list[Resource]]] = {}
+        self._facts: dict[tuple[str, int], Any] = {}
+        self._reverse: dict[tuple[str, str], dict[int, list[Resource]]] = {}
         self.memo: dict[str, Any] = {}  # inventory-wide derived facts
         for resource in resources:
             self.add(resource)
@@ -191,21 +191,40 @@ class Inventory:
         wanted = set(kinds)
         return [e for e in self.errors if wanted.intersection(e.kinds) or "*" in e.kinds]
 
-    def related(self, resource: Resource, path: str, kinds: Iterable[str] = ()) -> list[Resource]:
+    def related(
+        self, resource: Resource, path: str, kinds: Iterable[str] = (), widen: bool = False
+    ) -> list[Resource]:
         """Resources an attribute points at, by id (known values) or by plan reference.
 
         ``path`` is a dotted attribute path; list values are followed item by item.
+        With ``widen`` (and ``kinds``), when nothing is found at ``path`` the references
+        of its enclosing attribute are used: ``route = [{...}]`` written as an attribute
+        records its references on ``route``, not on ``route.0.nat_gateway_id``.
         """
         wanted = set(kinds)
-        found: dict[str, Resource] = {}
+        found_here = self._related(resource, path, wanted)
+        if found_here or not (widen and wanted):
+            return found_here
+        parts = path.split(".")
+        while len(parts) > 1:
+            parts.pop()
+            if parts[-1].isdigit():
+                continue
+            found = self._related(resource, ".".join(parts), wanted)
+            if found:
+                return found
+        return []
+
+    def _related(self, resource: Resource, path: str, wanted: set[str]) -> list[Resource]:
+        found: dict[int, Resource] = {}  # by identity: live addresses may repeat across kinds
         for value in _leaf_values(resource.get(path)):
             if isinstance(value, str):
                 for target in self._by_id.get(value, ()):
-                    found.setdefault(target.address, target)
+                    found.setdefault(id(target), target)
         for address in resource.refs.get(path, ()):
             pointed = self._by_address.get(address)
             if pointed is not None:
-                found.setdefault(pointed.address, pointed)
+                found.setdefault(id(pointed), pointed)
         return [r for r in found.values() if not wanted or r.kind in wanted]
 
     def referring(self, target: Resource, kind: str, path: str) -> list[Resource]:
@@ -216,18 +235,15 @@ class Inventory:
             index = defaultdict(list)
             for resource in self.of_kind(kind):
                 for pointed in self.related(resource, path):
-                    index[pointed.address].append(resource)
+                    index[id(pointed)].append(resource)
             self._reverse[key] = index
-        return list(index.get(target.address, ()))
+        return list(index.get(id(target), ()))
 
     def fact(self, name: str, resource: Resource) -> Any:
-        return self._facts.get((name, resource.address))
+        return self._facts.get((name, id(resource)))
 
     def set_fact(self, name: str, resource: Resource, value: Any) -> None:
-        self._facts[(name, resource.address)] = value
-
-    def has_fact(self, name: str, resource: Resource) -> bool:
-        return (name, resource.address) in self._facts
+        self._facts[(name, id(resource))] = value
 
 
 def _leaf_values(value: Any) -> Iterator[Any]:

@@ -22,6 +22,16 @@ _TARGET_ATTRS = {
     "local_gateway_id": "gateway",
     "carrier_gateway_id": "gateway",
 }
+_ATTR_KINDS = {
+    "gateway_id": ("aws_internet_gateway", "aws_vpn_gateway"),
+    "nat_gateway_id": ("aws_nat_gateway",),
+    "transit_gateway_id": ("aws_ec2_transit_gateway",),
+    "vpc_peering_connection_id": ("aws_vpc_peering_connection",),
+    "network_interface_id": ("aws_network_interface",),
+    "instance_id": ("aws_instance",),
+    "egress_only_gateway_id": ("aws_egress_only_internet_gateway",),
+    "vpc_endpoint_id": ("aws_vpc_endpoint",),
+}
 _TARGET_KINDS = {
     "aws_internet_gateway": "igw",
     "aws_nat_gateway": "nat",
@@ -50,7 +60,8 @@ def _target_of(
         value = item.get(attr)
         if value in (None, "", []):
             continue
-        for target in inv.related(holder, f"{prefix}{attr}"):
+        kinds = _ATTR_KINDS.get(attr, ())
+        for target in inv.related(holder, f"{prefix}{attr}", kinds=kinds, widen=is_unknown(value)):
             return _TARGET_KINDS.get(target.kind, generic), target
         if isinstance(value, str):
             if value == "local":

@@ -175,6 +175,12 @@ def _resource(
         ),
         {},
     )
+    if not tags and isinstance(attributes.get("tag"), list):  # aws_autoscaling_group tag blocks
+        tags = {
+            t["key"]: t["value"]
+            for t in attributes["tag"]
+            if isinstance(t, dict) and isinstance(t.get("key"), str)
+        }
     ids = tuple(attributes[name] for name in ID_ATTRIBUTES if isinstance(attributes.get(name), str))
     return Resource(
         kind=kind,
