@@ -11,6 +11,7 @@ from archproof.estates.catalogue import ReferenceEstate, build, names, reference
 from archproof.estates.hcl import render_hcl, write_hcl
 from archproof.estates.model import Estate, EstateResource, Module, Output, Ref, fn, ref, tpl
 from archproof.estates.plan_json import plan_document, render_plan
+from archproof.estates.provision import Provisioned, ProvisionError, provision
 from archproof.estates.violations import Violation, find_violation
 
 __all__ = [
@@ -18,6 +19,8 @@ __all__ = [
     "EstateResource",
     "Module",
     "Output",
+    "ProvisionError",
+    "Provisioned",
     "Ref",
     "ReferenceEstate",
     "Violation",
@@ -26,6 +29,7 @@ __all__ = [
     "fn",
     "names",
     "plan_document",
+    "provision",
     "ref",
     "reference",
     "render_hcl",

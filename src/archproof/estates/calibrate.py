@@ -33,8 +33,16 @@ def _trim(raw: Mapping[str, Any]) -> dict[str, Any]:
     trimmed: dict[str, Any] = {}
     attributes = {}
     for name, a in sorted(raw.get("attributes", {}).items()):
-        flags = "".join(f for f, key in (("r", "required"), ("o", "optional"),
-                                          ("c", "computed"), ("s", "sensitive")) if a.get(key))
+        flags = "".join(
+            f
+            for f, key in (
+                ("r", "required"),
+                ("o", "optional"),
+                ("c", "computed"),
+                ("s", "sensitive"),
+            )
+            if a.get(key)
+        )
         attributes[name] = {"type": a["type"], "flags": flags}
     if attributes:
         trimmed["attributes"] = attributes
@@ -118,8 +126,9 @@ def refresh(terraform: str, plugin_dir: str) -> None:
     schemas = raw["provider_schemas"][PROVIDER]["resource_schemas"]
     estates = [catalogue.build(name) for name in catalogue.names()]
     wanted = sorted(set(TYPES) | {r.type for e in estates for r in e.resources})
-    out = {t: {"version": schemas[t]["version"], "block": _trim(schemas[t]["block"])}
-           for t in wanted}
+    out = {
+        t: {"version": schemas[t]["version"], "block": _trim(schemas[t]["block"])} for t in wanted
+    }
     for estate in estates:
         configured = _configured_values(estate)
         with tempfile.TemporaryDirectory() as scratch:
@@ -127,11 +136,16 @@ def refresh(terraform: str, plugin_dir: str) -> None:
             plan = real_plan(Path(scratch), terraform, plugin_dir)
         for change in plan["resource_changes"]:
             planned = change["change"]
-            _learn_defaults(configured.get(change["address"], {}), planned["after"],
-                            planned["after_unknown"], out[change["type"]]["block"])
+            _learn_defaults(
+                configured.get(change["address"], {}),
+                planned["after"],
+                planned["after_unknown"],
+                out[change["type"]]["block"],
+            )
     document = {"provider": PROVIDER, "version": version, "resources": out}
-    SCHEMA_FILE.write_text(json.dumps(document, sort_keys=True, separators=(",", ":")) + "\n",
-                           encoding="utf-8")
+    SCHEMA_FILE.write_text(
+        json.dumps(document, sort_keys=True, separators=(",", ":")) + "\n", encoding="utf-8"
+    )
 
 
 def _locked_version(work: Path) -> str:

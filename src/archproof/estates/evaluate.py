@@ -133,7 +133,11 @@ class Evaluator:
         refs = list(iter_refs([resource.values, resource.count, resource.for_each]))
         found: set[str] = set()
         for reference in refs:
-            found |= self._targets(reference, resource.module)
+            try:
+                found |= self._targets(reference, resource.module)
+            except KeyError as error:
+                where = f"{resource.address}: {reference.text}"
+                raise EstateError(f"{where}: {error.args[0]}") from error
         prefix = f"module.{resource.module}." if resource.module else ""
         found |= {prefix + d for d in resource.depends_on}
         found.discard(resource.address)

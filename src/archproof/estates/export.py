@@ -45,8 +45,11 @@ def export(name: str, directory: Path, violation: str | None = None) -> list[Pat
 def _readme(name: str, violation: str | None) -> str:
     reference = catalogue.reference(name)
     command = f"python -m archproof.estates.export {name} <dir>"
-    state = (f"with the seeded violation `{violation}` applied" if violation
-             else "compliant (no seeded violation)")
+    state = (
+        f"with the seeded violation `{violation}` applied"
+        if violation
+        else "compliant (no seeded violation)"
+    )
     lines = [
         f"# {name}: generated reference estate",
         "",
@@ -56,19 +59,23 @@ def _readme(name: str, violation: str | None) -> str:
         "- `plan.json`: the plan that creates the estate, as `terraform show -json` prints it.",
         "- `hcl/`: the same estate as Terraform configuration (root module + `modules/`).",
         "",
-        f"Seeded violations (`{command} --violation ID`), each breaking one control:",
+        f"Seeded violations (`{command} --violation ID`) and the controls they break:",
         "",
         "| id | control | what changes |",
         "|---|---|---|",
     ]
-    lines += [f"| `{v.id}` | `{v.control}` | {v.description} |" for v in reference.violations]
+    lines += [
+        f"| `{v.id}` | {', '.join(f'`{c}`' for c in v.controls)} | {v.description} |"
+        for v in reference.violations
+    ]
     return "\n".join(lines) + "\n"
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m archproof.estates.export",
-        description="Write a reference estate's plan JSON and HCL.")
+        description="Write a reference estate's plan JSON and HCL.",
+    )
     parser.add_argument("estate", choices=catalogue.names())
     parser.add_argument("directory", type=Path)
     parser.add_argument("--violation", metavar="ID", help="apply one seeded violation first")

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from archproof.estates.model import Call, Estate, EstateResource, Module, Output, Ref, Template
-from archproof.estates.schema import resource_schema
+from archproof.estates.schema import Block, resource_schema
 
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
 _INLINE_WIDTH = 80
@@ -78,8 +78,8 @@ def _resource(resource: EstateResource) -> str:
     if resource.for_each is not None:
         meta["for_each"] = dict(resource.for_each)
     schema = resource_schema(resource.type)
-    blocks = set(schema.block.blocks) if schema else set()
-    body = _body(meta, 1) + ("\n" if meta else "") + _body(resource.values, 1, blocks)
+    body = _body(meta, 1) + ("\n" if meta else "")
+    body += _body(resource.values, 1, schema.block if schema else None)
     if resource.depends_on:
         body += "\n" + _body({"depends_on": [_Raw(d) for d in resource.depends_on]}, 1)
     return f'resource "{resource.type}" "{resource.name}" {{\n{body}}}\n'
@@ -123,22 +123,31 @@ class _Raw(str):
     """Text written as is (a type expression, an address in depends_on)."""
 
 
-def _is_blocks(name: str, value: Any, blocks: set[str]) -> bool:
-    if not isinstance(value, list | tuple) or not value:
-        return False
-    return name in blocks or all(isinstance(v, Mapping) for v in value)
+def _nested(name: str, value: Any, block: Block | None) -> tuple[bool, Block | None]:
+    """Whether ``name`` is written as nested blocks, and their schema.
+
+    Schema blocks are blocks even when empty (then nothing is written); without a
+    schema, a non-empty list of dicts is. Attributes-as-blocks (security group rules,
+    routes) are attributes in the schema but written in block syntax when not empty.
+    """
+    if block is not None and name in block.blocks:
+        return True, block.blocks[name].block
+    if isinstance(value, list | tuple) and value and all(isinstance(v, Mapping) for v in value):
+        return True, None
+    return False, None
 
 
-def _body(values: Mapping[str, Any], depth: int, blocks: set[str] | None = None) -> str:
+def _body(values: Mapping[str, Any], depth: int, block: Block | None = None) -> str:
     """Attributes (one-line runs aligned, multi-line ones apart), then nested blocks."""
     pad = "  " * depth
     single: list[tuple[str, str]] = []
     multi: list[str] = []
     nested: list[str] = []
     for name, value in values.items():
-        if _is_blocks(name, value, blocks or set()):
+        is_block, inner = _nested(name, value, block)
+        if is_block:
             for item in value:
-                nested.append(f"{pad}{name} {{\n{_body(item, depth + 1)}{pad}}}\n")
+                nested.append(f"{pad}{name} {{\n{_body(item, depth + 1, inner)}{pad}}}\n")
             continue
         text = _value(value, depth)
         if "\n" in text:

@@ -14,6 +14,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from archproof.estates.cty import convert, set_order, zero
 from archproof.estates.evaluate import UNKNOWN, EstateError, contains_unknown
 from archproof.estates.schema import Block, resource_schema
 
@@ -23,8 +24,9 @@ _PRIMITIVES = {"string", "number", "bool", "dynamic"}
 _IAM_ORDER = {("aws_iam_role_policy", "policy"), ("aws_iam_user_policy", "policy")}
 
 
-def plan_values(resource_type: str, values: Mapping[str, Any], extra_unknown: frozenset[str],
-                where: str) -> dict[str, Any]:
+def plan_values(
+    resource_type: str, values: Mapping[str, Any], extra_unknown: frozenset[str], where: str
+) -> dict[str, Any]:
     """The full planned value of an instance (with UNKNOWN leaves)."""
     schema = resource_schema(resource_type)
     if schema is None:
@@ -43,7 +45,28 @@ def plan_values(resource_type: str, values: Mapping[str, Any], extra_unknown: fr
             planned[name] = UNKNOWN
     if "tags_all" in schema.block.attributes and "tags_all" not in values:
         planned["tags_all"] = _tags_all(planned.get("tags"))
+    if resource_type in _PROVIDER_PLANNING:
+        _PROVIDER_PLANNING[resource_type](planned, values)
     return planned
+
+
+def _plan_certificate(planned: dict[str, Any], values: Mapping[str, Any]) -> None:
+    """The provider plans a certificate's names and, for DNS validation, one record per name."""
+    domain = values.get("domain_name")
+    if not isinstance(domain, str):
+        return
+    names = values.get("subject_alternative_names") or [domain]
+    planned["subject_alternative_names"] = sorted(names)
+    if values.get("validation_method") == "DNS" and not contains_unknown(names):
+        record = dict.fromkeys(
+            ("resource_record_name", "resource_record_type", "resource_record_value"), UNKNOWN
+        )
+        planned["domain_validation_options"] = [
+            {"domain_name": name, **record} for name in sorted({domain, *names})
+        ]
+
+
+_PROVIDER_PLANNING = {"aws_acm_certificate": _plan_certificate}
 
 
 def schema_version(resource_type: str) -> int:
@@ -57,9 +80,14 @@ def _normalized_document(text: str, iam_order: bool) -> str:
         head = [k for k in ("Version", "Id", "Statement") if k in document]
         ordered = {k: document[k] for k in head}
         ordered.update(sorted((k, v) for k, v in document.items() if k not in head))
-        return "{" + ",".join(
-            f"{json.dumps(k)}:{json.dumps(v, sort_keys=True, separators=(',', ':'))}"
-            for k, v in ordered.items()) + "}"
+        return (
+            "{"
+            + ",".join(
+                f"{json.dumps(k)}:{json.dumps(v, sort_keys=True, separators=(',', ':'))}"
+                for k, v in ordered.items()
+            )
+            + "}"
+        )
     return json.dumps(document, sort_keys=True, separators=(",", ":"))
 
 
@@ -85,6 +113,8 @@ def _plan_block(block: Block, values: Mapping[str, Any], where: str) -> dict[str
             if not isinstance(items, list | tuple):
                 raise EstateError(f"{where}.{name}: a nested block is written as a list of dicts")
             blocks = [_plan_block(nested.block, item, f"{where}.{name}") for item in items]
+            if nested.nesting == "set":
+                blocks = set_order(blocks, nested.block)
             single = nested.nesting == "single"
             planned[name] = (blocks[0] if blocks else None) if single else blocks
         elif nested.computed:
@@ -98,7 +128,7 @@ def _plan_attribute(cty: Any, value: Any, where: str) -> Any:
     if value is None or value is UNKNOWN:
         return value
     if isinstance(cty, str):
-        return _convert(cty, value, where)
+        return convert(cty, value, where)
     kind, inner = cty[0], cty[1]
     if kind in {"list", "set"}:
         if not isinstance(value, list | tuple):
@@ -106,8 +136,8 @@ def _plan_attribute(cty: Any, value: Any, where: str) -> Any:
         if isinstance(inner, str) and any(contains_unknown(v) for v in value):
             return UNKNOWN  # a set of primitives holding an unknown is wholly unknown
         items = [_plan_attribute(inner, v, where) for v in value]
-        if kind == "set" and inner in ("string", "number"):
-            items = sorted(items)
+        if kind == "set":
+            items = sorted(items) if inner in ("string", "number") else set_order(items, inner)
         return items
     if kind == "map":
         if not isinstance(value, Mapping):
@@ -122,38 +152,10 @@ def _plan_attribute(cty: Any, value: Any, where: str) -> Any:
         if strangers:
             raise EstateError(f"{where}: not in the provider schema: {', '.join(strangers)}")
         return {
-            name: _plan_attribute(t, value[name], f"{where}.{name}") if name in value else _zero(t)
+            name: _plan_attribute(t, value[name], f"{where}.{name}") if name in value else zero(t)
             for name, t in inner.items()
         }
     return value
-
-
-def _convert(cty: str, value: Any, where: str) -> Any:
-    """Terraform's conversion of a configured primitive to the attribute's type."""
-    if cty == "string" and isinstance(value, bool):
-        return "true" if value else "false"
-    if cty == "string" and isinstance(value, int | float):
-        return str(int(value)) if float(value).is_integer() else str(value)
-    if cty == "number" and isinstance(value, str):
-        try:
-            number = float(value)
-        except ValueError as error:
-            raise EstateError(f"{where}: {value!r} is not a number") from error
-        return int(number) if number.is_integer() else number
-    if cty == "bool" and value in ("true", "false"):
-        return value == "true"
-    return value
-
-
-def _zero(cty: Any) -> Any:
-    """What the provider plans for an unset attribute inside an attributes-as-blocks object."""
-    if cty == "string":
-        return ""
-    if cty == "bool":
-        return False
-    if isinstance(cty, list) and cty[0] in {"list", "set"}:
-        return []
-    return None
 
 
 def omit_unknowns(value: Any) -> Any:

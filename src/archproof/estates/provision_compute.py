@@ -1,4 +1,4 @@
-"""Provisioners for compute and the edge: load balancing, certificates, instances, IAM."""
+"""Provisioners for compute and identity: instances, launch templates, scaling, IAM."""
 
 from __future__ import annotations
 
@@ -7,9 +7,8 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from archproof.estates.provision import (
+from archproof.estates.provision_base import (
     Context,
-    ProvisionError,
     Provisioner,
     Skip,
     drop_none,
@@ -18,138 +17,87 @@ from archproof.estates.provision import (
 )
 
 
-def certificate(context: Context, values: Mapping[str, Any]) -> dict[str, Any]:
-    arn = context.client("acm").request_certificate(**drop_none(
-        DomainName=values["domain_name"], ValidationMethod=values.get("validation_method"),
-        SubjectAlternativeNames=values.get("subject_alternative_names"),
-        Tags=tag_list(values) or None))["CertificateArn"]
-    return {"id": arn, "arn": arn}
-
-
-def certificate_validation(context: Context, values: Mapping[str, Any]) -> dict[str, Any]:
-    """Terraform waits for the certificate to be issued; so do we (without waiting)."""
-    arn = values["certificate_arn"]
-    status = context.client("acm").describe_certificate(CertificateArn=arn)["Certificate"]["Status"]
-    if status != "ISSUED":
-        raise ProvisionError(f"certificate {arn} is {status}, not ISSUED (a moto server needs "
-                             "MOTO_ACM_VALIDATION_WAIT=0 to issue DNS-validated certificates)")
-    return {"id": arn, "certificate_arn": arn}
-
-
-def load_balancer(context: Context, values: Mapping[str, Any]) -> dict[str, Any]:
-    elb = context.client("elbv2")
-    created = elb.create_load_balancer(**drop_none(
-        Name=values["name"], Subnets=list(values.get("subnets") or []) or None,
-        SecurityGroups=list(values.get("security_groups") or []) or None,
-        Scheme="internal" if values.get("internal") else "internet-facing",
-        Type=values.get("load_balancer_type", "application"),
-        Tags=tag_list(values) or None))["LoadBalancers"][0]
-    logs = first(values, "access_logs")
-    attributes = {
-        "deletion_protection.enabled": values.get("enable_deletion_protection"),
-        "routing.http.drop_invalid_header_fields.enabled": values.get("drop_invalid_header_fields"),
-        "access_logs.s3.enabled": logs.get("enabled") if logs else None,
-        "access_logs.s3.bucket": logs.get("bucket"),
-        "access_logs.s3.prefix": logs.get("prefix"),
-    }
-    chosen = [{"Key": k, "Value": str(v).lower() if isinstance(v, bool) else str(v)}
-              for k, v in attributes.items() if v is not None]
-    if chosen:
-        elb.modify_load_balancer_attributes(LoadBalancerArn=created["LoadBalancerArn"],
-                                            Attributes=chosen)
-    arn = created["LoadBalancerArn"]
-    return {"id": arn, "arn": arn, "arn_suffix": arn.split(":loadbalancer/", 1)[1],
-            "dns_name": created["DNSName"], "zone_id": created.get("CanonicalHostedZoneId")}
-
-
-def target_group(context: Context, values: Mapping[str, Any]) -> dict[str, Any]:
-    check = first(values, "health_check")
-    created = context.client("elbv2").create_target_group(**drop_none(
-        Name=values["name"], Protocol=values.get("protocol"), Port=values.get("port"),
-        VpcId=values.get("vpc_id"), TargetType=values.get("target_type"),
-        HealthCheckEnabled=check.get("enabled"), HealthCheckPath=check.get("path"),
-        HealthCheckProtocol=check.get("protocol"), HealthCheckPort=check.get("port"),
-        Matcher={"HttpCode": check["matcher"]} if check.get("matcher") else None,
-        HealthCheckIntervalSeconds=check.get("interval"),
-        HealthCheckTimeoutSeconds=check.get("timeout"),
-        HealthyThresholdCount=check.get("healthy_threshold"),
-        UnhealthyThresholdCount=check.get("unhealthy_threshold"),
-        Tags=tag_list(values) or None))["TargetGroups"][0]
-    arn = created["TargetGroupArn"]
-    return {"id": arn, "arn": arn, "arn_suffix": arn.split(":", 5)[5]}
-
-
-def _action(action: Mapping[str, Any]) -> dict[str, Any]:
-    if action["type"] == "forward":
-        return {"Type": "forward", "TargetGroupArn": action["target_group_arn"]}
-    if action["type"] == "redirect":
-        redirect = first(action, "redirect")
-        return {"Type": "redirect", "RedirectConfig": drop_none(
-            Protocol=redirect.get("protocol"), Port=redirect.get("port"),
-            Host=redirect.get("host"), Path=redirect.get("path"), Query=redirect.get("query"),
-            StatusCode=redirect["status_code"])}
-    raise ProvisionError(f"listener action {action['type']!r} is not supported")
-
-
-def listener(context: Context, values: Mapping[str, Any]) -> dict[str, Any]:
-    certificate_arn = values.get("certificate_arn")
-    created = context.client("elbv2").create_listener(**drop_none(
-        LoadBalancerArn=values["load_balancer_arn"], Protocol=values.get("protocol"),
-        Port=values.get("port"), SslPolicy=values.get("ssl_policy"),
-        Certificates=[{"CertificateArn": certificate_arn}] if certificate_arn else None,
-        DefaultActions=[_action(a) for a in values["default_action"]],
-        Tags=tag_list(values) or None))["Listeners"][0]
-    return {"id": created["ListenerArn"], "arn": created["ListenerArn"]}
-
-
 def _volume(device: str, ebs: Mapping[str, Any]) -> dict[str, Any]:
-    return {"DeviceName": device, "Ebs": drop_none(
-        Encrypted=ebs.get("encrypted"), KmsKeyId=ebs.get("kms_key_id"),
-        VolumeType=ebs.get("volume_type"), VolumeSize=ebs.get("volume_size"),
-        DeleteOnTermination=ebs.get("delete_on_termination", True))}
+    return {
+        "DeviceName": device,
+        "Ebs": drop_none(
+            Encrypted=ebs.get("encrypted"),
+            KmsKeyId=ebs.get("kms_key_id"),
+            VolumeType=ebs.get("volume_type"),
+            VolumeSize=ebs.get("volume_size"),
+            DeleteOnTermination=ebs.get("delete_on_termination", True),
+        ),
+    }
 
 
 def _metadata(values: Mapping[str, Any]) -> dict[str, Any] | None:
     options = first(values, "metadata_options")
-    return drop_none(HttpTokens=options.get("http_tokens"),
-                     HttpEndpoint=options.get("http_endpoint")) if options else None
+    return (
+        drop_none(HttpTokens=options.get("http_tokens"), HttpEndpoint=options.get("http_endpoint"))
+        if options
+        else None
+    )
 
 
 def instance(context: Context, values: Mapping[str, Any]) -> dict[str, Any]:
     groups = list(values.get("vpc_security_group_ids") or [])
     if "associate_public_ip_address" in values:
-        placement: dict[str, Any] = {"NetworkInterfaces": [{
-            "DeviceIndex": 0, "SubnetId": values["subnet_id"], "Groups": groups,
-            "AssociatePublicIpAddress": bool(values["associate_public_ip_address"])}]}
+        placement: dict[str, Any] = {
+            "NetworkInterfaces": [
+                {
+                    "DeviceIndex": 0,
+                    "SubnetId": values["subnet_id"],
+                    "Groups": groups,
+                    "AssociatePublicIpAddress": bool(values["associate_public_ip_address"]),
+                }
+            ]
+        }
     else:
         placement = drop_none(SubnetId=values.get("subnet_id"), SecurityGroupIds=groups or None)
     root = first(values, "root_block_device")
     tags = tag_list(values)
-    created = context.client("ec2").run_instances(**drop_none(
-        ImageId=values["ami"], InstanceType=values["instance_type"], MinCount=1, MaxCount=1,
-        BlockDeviceMappings=[_volume("/dev/xvda", root)] if root else None,
-        MetadataOptions=_metadata(values),
-        Monitoring={"Enabled": bool(values["monitoring"])} if "monitoring" in values else None,
-        TagSpecifications=[{"ResourceType": "instance", "Tags": tags}] if tags else None,
-        **placement))["Instances"][0]
-    return {"id": created["InstanceId"],
-            "arn": context.arn("ec2", f"instance/{created['InstanceId']}"),
-            "private_ip": created.get("PrivateIpAddress"),
-            "public_ip": created.get("PublicIpAddress"),
-            "availability_zone": created["Placement"]["AvailabilityZone"]}
+    created = context.client("ec2").run_instances(
+        **drop_none(
+            ImageId=values["ami"],
+            InstanceType=values["instance_type"],
+            MinCount=1,
+            MaxCount=1,
+            BlockDeviceMappings=[_volume("/dev/xvda", root)] if root else None,
+            MetadataOptions=_metadata(values),
+            Monitoring={"Enabled": bool(values["monitoring"])} if "monitoring" in values else None,
+            TagSpecifications=[{"ResourceType": "instance", "Tags": tags}] if tags else None,
+            **placement,
+        )
+    )["Instances"][0]
+    return {
+        "id": created["InstanceId"],
+        "arn": context.arn("ec2", f"instance/{created['InstanceId']}"),
+        "private_ip": created.get("PrivateIpAddress"),
+        "public_ip": created.get("PublicIpAddress"),
+        "availability_zone": created["Placement"]["AvailabilityZone"],
+    }
 
 
 def role(context: Context, values: Mapping[str, Any]) -> dict[str, Any]:
-    created = context.client("iam").create_role(**drop_none(
-        RoleName=values["name"], AssumeRolePolicyDocument=values["assume_role_policy"],
-        Tags=tag_list(values) or None))["Role"]
-    return {"id": created["RoleName"], "name": created["RoleName"], "arn": created["Arn"],
-            "unique_id": created["RoleId"]}
+    created = context.client("iam").create_role(
+        **drop_none(
+            RoleName=values["name"],
+            AssumeRolePolicyDocument=values["assume_role_policy"],
+            Tags=tag_list(values) or None,
+        )
+    )["Role"]
+    return {
+        "id": created["RoleName"],
+        "name": created["RoleName"],
+        "arn": created["Arn"],
+        "unique_id": created["RoleId"],
+    }
 
 
 def role_policy(context: Context, values: Mapping[str, Any]) -> dict[str, Any]:
-    context.client("iam").put_role_policy(RoleName=values["role"], PolicyName=values["name"],
-                                          PolicyDocument=values["policy"])
+    context.client("iam").put_role_policy(
+        RoleName=values["role"], PolicyName=values["name"], PolicyDocument=values["policy"]
+    )
     return {"id": f"{values['role']}:{values['name']}"}
 
 
@@ -160,59 +108,89 @@ def role_policy_attachment(context: Context, values: Mapping[str, Any]) -> dict[
     except ClientError as error:
         if error.response["Error"]["Code"] != "NoSuchEntity":
             raise
-        raise Skip(f"{values['policy_arn']} is not loaded in this control plane (moto loads "
-                   "AWS-managed policies only with MOTO_IAM_LOAD_MANAGED_POLICIES=true)") from error
+        raise Skip(
+            f"{values['policy_arn']} is not loaded in this control plane (moto loads "
+            "AWS-managed policies only with MOTO_IAM_LOAD_MANAGED_POLICIES=true)"
+        ) from error
     iam.attach_role_policy(RoleName=values["role"], PolicyArn=values["policy_arn"])
     return {"id": f"{values['role']}-{values['policy_arn']}"}
 
 
 def instance_profile(context: Context, values: Mapping[str, Any]) -> dict[str, Any]:
     iam = context.client("iam")
-    created = iam.create_instance_profile(**drop_none(
-        InstanceProfileName=values["name"], Tags=tag_list(values) or None))["InstanceProfile"]
+    created = iam.create_instance_profile(
+        **drop_none(InstanceProfileName=values["name"], Tags=tag_list(values) or None)
+    )["InstanceProfile"]
     if values.get("role"):
-        iam.add_role_to_instance_profile(InstanceProfileName=values["name"],
-                                         RoleName=values["role"])
+        iam.add_role_to_instance_profile(
+            InstanceProfileName=values["name"], RoleName=values["role"]
+        )
     return {"id": values["name"], "name": values["name"], "arn": created["Arn"]}
 
 
 def launch_template(context: Context, values: Mapping[str, Any]) -> dict[str, Any]:
     profile = first(values, "iam_instance_profile")
     data = drop_none(
-        ImageId=values.get("image_id"), InstanceType=values.get("instance_type"),
+        ImageId=values.get("image_id"),
+        InstanceType=values.get("instance_type"),
         SecurityGroupIds=list(values.get("vpc_security_group_ids") or []) or None,
         IamInstanceProfile={"Name": profile["name"]} if profile else None,
         MetadataOptions=_metadata(values),
-        BlockDeviceMappings=[_volume(m["device_name"], first(m, "ebs"))
-                             for m in values.get("block_device_mappings") or []] or None)
+        BlockDeviceMappings=[
+            _volume(m["device_name"], first(m, "ebs"))
+            for m in values.get("block_device_mappings") or []
+        ]
+        or None,
+    )
     tags = tag_list(values)
-    created = context.client("ec2").create_launch_template(**drop_none(
-        LaunchTemplateName=values["name"], LaunchTemplateData=data,
-        TagSpecifications=[{"ResourceType": "launch-template", "Tags": tags}] if tags else None,
-    ))["LaunchTemplate"]
+    created = context.client("ec2").create_launch_template(
+        **drop_none(
+            LaunchTemplateName=values["name"],
+            LaunchTemplateData=data,
+            TagSpecifications=[{"ResourceType": "launch-template", "Tags": tags}] if tags else None,
+        )
+    )["LaunchTemplate"]
     template_id = created["LaunchTemplateId"]
-    return {"id": template_id, "arn": context.arn("ec2", f"launch-template/{template_id}"),
-            "latest_version": created["LatestVersionNumber"]}
+    return {
+        "id": template_id,
+        "arn": context.arn("ec2", f"launch-template/{template_id}"),
+        "latest_version": created["LatestVersionNumber"],
+    }
 
 
 def autoscaling_group(context: Context, values: Mapping[str, Any]) -> dict[str, Any]:
     autoscaling = context.client("autoscaling")
     name = values["name"]
     template = first(values, "launch_template")
-    tags = [{"Key": t["key"], "Value": str(t["value"]),
-             "PropagateAtLaunch": bool(t.get("propagate_at_launch")),
-             "ResourceId": name, "ResourceType": "auto-scaling-group"}
-            for t in values.get("tag") or []]
-    autoscaling.create_auto_scaling_group(**drop_none(
-        AutoScalingGroupName=name, MinSize=values["min_size"], MaxSize=values["max_size"],
-        DesiredCapacity=values.get("desired_capacity"),
-        VPCZoneIdentifier=",".join(values.get("vpc_zone_identifier") or []) or None,
-        HealthCheckType=values.get("health_check_type"),
-        HealthCheckGracePeriod=values.get("health_check_grace_period"),
-        TargetGroupARNs=list(values.get("target_group_arns") or []) or None,
-        LaunchTemplate={"LaunchTemplateId": template["id"],
-                        "Version": template.get("version", "$Default")} if template else None,
-        Tags=tags or None))
+    tags = [
+        {
+            "Key": t["key"],
+            "Value": str(t["value"]),
+            "PropagateAtLaunch": bool(t.get("propagate_at_launch")),
+            "ResourceId": name,
+            "ResourceType": "auto-scaling-group",
+        }
+        for t in values.get("tag") or []
+    ]
+    autoscaling.create_auto_scaling_group(
+        **drop_none(
+            AutoScalingGroupName=name,
+            MinSize=values["min_size"],
+            MaxSize=values["max_size"],
+            DesiredCapacity=values.get("desired_capacity"),
+            VPCZoneIdentifier=",".join(values.get("vpc_zone_identifier") or []) or None,
+            HealthCheckType=values.get("health_check_type"),
+            HealthCheckGracePeriod=values.get("health_check_grace_period"),
+            TargetGroupARNs=list(values.get("target_group_arns") or []) or None,
+            LaunchTemplate={
+                "LaunchTemplateId": template["id"],
+                "Version": template.get("version", "$Default"),
+            }
+            if template
+            else None,
+            Tags=tags or None,
+        )
+    )
     group = autoscaling.describe_auto_scaling_groups(AutoScalingGroupNames=[name])
     return {"id": name, "name": name, "arn": group["AutoScalingGroups"][0]["AutoScalingGroupARN"]}
 
@@ -222,25 +200,28 @@ def scaling_policy(context: Context, values: Mapping[str, Any]) -> dict[str, Any
     metric = first(tracking, "predefined_metric_specification")
     configuration = drop_none(
         PredefinedMetricSpecification={"PredefinedMetricType": metric["predefined_metric_type"]}
-        if metric else None, TargetValue=tracking.get("target_value"))
+        if metric
+        else None,
+        TargetValue=tracking.get("target_value"),
+    )
     autoscaling = context.client("autoscaling")
     group = values["autoscaling_group_name"]
-    autoscaling.put_scaling_policy(**drop_none(
-        AutoScalingGroupName=group, PolicyName=values["name"],
-        PolicyType=values.get("policy_type"),
-        TargetTrackingConfiguration=configuration if tracking else None))
+    autoscaling.put_scaling_policy(
+        **drop_none(
+            AutoScalingGroupName=group,
+            PolicyName=values["name"],
+            PolicyType=values.get("policy_type"),
+            TargetTrackingConfiguration=configuration if tracking else None,
+        )
+    )
     # read back: moto answers PutScalingPolicy with "PolicyArn", not the API's "PolicyARN"
-    policy = autoscaling.describe_policies(AutoScalingGroupName=group,
-                                           PolicyNames=[values["name"]])["ScalingPolicies"][0]
+    policy = autoscaling.describe_policies(
+        AutoScalingGroupName=group, PolicyNames=[values["name"]]
+    )["ScalingPolicies"][0]
     return {"id": values["name"], "arn": policy["PolicyARN"]}
 
 
 PROVISIONERS: dict[str, Provisioner] = {
-    "aws_acm_certificate": certificate,
-    "aws_acm_certificate_validation": certificate_validation,
-    "aws_lb": load_balancer,
-    "aws_lb_target_group": target_group,
-    "aws_lb_listener": listener,
     "aws_instance": instance,
     "aws_iam_role": role,
     "aws_iam_role_policy": role_policy,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from archproof.estates.provision import Context, Provisioner, drop_none, tag_list
+from archproof.estates.provision_base import Context, Provisioner, drop_none, tag_list
 
 _PROTOCOLS = {"tcp": "6", "udp": "17", "icmp": "1", "all": "-1"}
 _ROUTE_TARGETS = {
@@ -39,9 +39,11 @@ def vpc(context: Context, values: Mapping[str, Any]) -> dict[str, Any]:
     by_vpc = [{"Name": "vpc-id", "Values": [vpc_id]}]
     acl = ec2.describe_network_acls(Filters=[*by_vpc, {"Name": "default", "Values": ["true"]}])
     group = ec2.describe_security_groups(
-        Filters=[*by_vpc, {"Name": "group-name", "Values": ["default"]}])
+        Filters=[*by_vpc, {"Name": "group-name", "Values": ["default"]}]
+    )
     table = ec2.describe_route_tables(
-        Filters=[*by_vpc, {"Name": "association.main", "Values": ["true"]}])
+        Filters=[*by_vpc, {"Name": "association.main", "Values": ["true"]}]
+    )
     return {
         "id": vpc_id,
         "arn": _ec2_arn(context, "vpc", vpc_id),
@@ -53,15 +55,23 @@ def vpc(context: Context, values: Mapping[str, Any]) -> dict[str, Any]:
 
 def subnet(context: Context, values: Mapping[str, Any]) -> dict[str, Any]:
     ec2 = context.client("ec2")
-    created = ec2.create_subnet(**drop_none(
-        VpcId=values["vpc_id"], CidrBlock=values["cidr_block"],
-        AvailabilityZone=values.get("availability_zone")))["Subnet"]
+    created = ec2.create_subnet(
+        **drop_none(
+            VpcId=values["vpc_id"],
+            CidrBlock=values["cidr_block"],
+            AvailabilityZone=values.get("availability_zone"),
+        )
+    )["Subnet"]
     if values.get("map_public_ip_on_launch"):
-        ec2.modify_subnet_attribute(SubnetId=created["SubnetId"],
-                                    MapPublicIpOnLaunch={"Value": True})
+        ec2.modify_subnet_attribute(
+            SubnetId=created["SubnetId"], MapPublicIpOnLaunch={"Value": True}
+        )
     _tag(context, created["SubnetId"], values)
-    return {"id": created["SubnetId"], "arn": _ec2_arn(context, "subnet", created["SubnetId"]),
-            "availability_zone": created["AvailabilityZone"]}
+    return {
+        "id": created["SubnetId"],
+        "arn": _ec2_arn(context, "subnet", created["SubnetId"]),
+        "availability_zone": created["AvailabilityZone"],
+    }
 
 
 def internet_gateway(context: Context, values: Mapping[str, Any]) -> dict[str, Any]:
@@ -76,14 +86,21 @@ def internet_gateway(context: Context, values: Mapping[str, Any]) -> dict[str, A
 def eip(context: Context, values: Mapping[str, Any]) -> dict[str, Any]:
     address = context.client("ec2").allocate_address(Domain=values.get("domain", "vpc"))
     _tag(context, address["AllocationId"], values)
-    return {"id": address["AllocationId"], "allocation_id": address["AllocationId"],
-            "public_ip": address["PublicIp"]}
+    return {
+        "id": address["AllocationId"],
+        "allocation_id": address["AllocationId"],
+        "public_ip": address["PublicIp"],
+    }
 
 
 def nat_gateway(context: Context, values: Mapping[str, Any]) -> dict[str, Any]:
-    created = context.client("ec2").create_nat_gateway(**drop_none(
-        SubnetId=values["subnet_id"], AllocationId=values.get("allocation_id"),
-        ConnectivityType=values.get("connectivity_type")))["NatGateway"]
+    created = context.client("ec2").create_nat_gateway(
+        **drop_none(
+            SubnetId=values["subnet_id"],
+            AllocationId=values.get("allocation_id"),
+            ConnectivityType=values.get("connectivity_type"),
+        )
+    )["NatGateway"]
     _tag(context, created["NatGatewayId"], values)
     return {"id": created["NatGatewayId"]}
 
@@ -93,8 +110,11 @@ def route_table(context: Context, values: Mapping[str, Any]) -> dict[str, Any]:
     table_id = ec2.create_route_table(VpcId=values["vpc_id"])["RouteTable"]["RouteTableId"]
     for route in values.get("route") or []:
         targets = {api: route[key] for key, api in _ROUTE_TARGETS.items() if route.get(key)}
-        destination = ({"DestinationCidrBlock": route["cidr_block"]} if route.get("cidr_block")
-                       else {"DestinationIpv6CidrBlock": route["ipv6_cidr_block"]})
+        destination = (
+            {"DestinationCidrBlock": route["cidr_block"]}
+            if route.get("cidr_block")
+            else {"DestinationIpv6CidrBlock": route["ipv6_cidr_block"]}
+        )
         ec2.create_route(RouteTableId=table_id, **destination, **targets)
     _tag(context, table_id, values)
     return {"id": table_id, "arn": _ec2_arn(context, "route-table", table_id)}
@@ -102,7 +122,8 @@ def route_table(context: Context, values: Mapping[str, Any]) -> dict[str, Any]:
 
 def route_table_association(context: Context, values: Mapping[str, Any]) -> dict[str, Any]:
     association = context.client("ec2").associate_route_table(
-        RouteTableId=values["route_table_id"], SubnetId=values["subnet_id"])
+        RouteTableId=values["route_table_id"], SubnetId=values["subnet_id"]
+    )
     return {"id": association["AssociationId"]}
 
 
@@ -111,11 +132,20 @@ def _acl_entries(context: Context, acl_id: str, values: Mapping[str, Any]) -> No
     for direction, egress in (("ingress", False), ("egress", True)):
         for rule in values.get(direction) or []:
             protocol = _PROTOCOLS.get(str(rule["protocol"]), str(rule["protocol"]))
-            ports = ({"PortRange": {"From": rule["from_port"], "To": rule["to_port"]}}
-                     if protocol in {"6", "17"} else {})
+            ports = (
+                {"PortRange": {"From": rule["from_port"], "To": rule["to_port"]}}
+                if protocol in {"6", "17"}
+                else {}
+            )
             ec2.create_network_acl_entry(
-                NetworkAclId=acl_id, RuleNumber=rule["rule_no"], Protocol=protocol,
-                RuleAction=rule["action"], Egress=egress, CidrBlock=rule["cidr_block"], **ports)
+                NetworkAclId=acl_id,
+                RuleNumber=rule["rule_no"],
+                Protocol=protocol,
+                RuleAction=rule["action"],
+                Egress=egress,
+                CidrBlock=rule["cidr_block"],
+                **ports,
+            )
 
 
 def _associate_acl(context: Context, acl_id: str, subnet_ids: list[str]) -> None:
@@ -123,17 +153,20 @@ def _associate_acl(context: Context, acl_id: str, subnet_ids: list[str]) -> None
         return
     ec2 = context.client("ec2")
     acls = ec2.describe_network_acls(
-        Filters=[{"Name": "association.subnet-id", "Values": list(subnet_ids)}])["NetworkAcls"]
+        Filters=[{"Name": "association.subnet-id", "Values": list(subnet_ids)}]
+    )["NetworkAcls"]
     for acl in acls:
         for association in acl["Associations"]:
             if association["SubnetId"] in subnet_ids:
                 ec2.replace_network_acl_association(
-                    AssociationId=association["NetworkAclAssociationId"], NetworkAclId=acl_id)
+                    AssociationId=association["NetworkAclAssociationId"], NetworkAclId=acl_id
+                )
 
 
 def network_acl(context: Context, values: Mapping[str, Any]) -> dict[str, Any]:
     acl_id = context.client("ec2").create_network_acl(VpcId=values["vpc_id"])["NetworkAcl"][
-        "NetworkAclId"]
+        "NetworkAclId"
+    ]
     _acl_entries(context, acl_id, values)
     _associate_acl(context, acl_id, list(values.get("subnet_ids") or []))
     _tag(context, acl_id, values)
@@ -147,8 +180,9 @@ def default_network_acl(context: Context, values: Mapping[str, Any]) -> dict[str
     acl = ec2.describe_network_acls(NetworkAclIds=[acl_id])["NetworkAcls"][0]
     for entry in acl["Entries"]:
         if entry["RuleNumber"] != 32767:  # the implicit deny cannot be removed
-            ec2.delete_network_acl_entry(NetworkAclId=acl_id, RuleNumber=entry["RuleNumber"],
-                                         Egress=entry["Egress"])
+            ec2.delete_network_acl_entry(
+                NetworkAclId=acl_id, RuleNumber=entry["RuleNumber"], Egress=entry["Egress"]
+            )
     _acl_entries(context, acl_id, values)
     _tag(context, acl_id, values)
     return {"id": acl_id, "arn": _ec2_arn(context, "network-acl", acl_id)}
@@ -165,8 +199,9 @@ def _permissions(rules: list[Mapping[str, Any]]) -> list[dict[str, Any]]:
         if rule.get("cidr_blocks"):
             permission["IpRanges"] = [{"CidrIp": c, **note} for c in rule["cidr_blocks"]]
         if rule.get("security_groups"):
-            permission["UserIdGroupPairs"] = [{"GroupId": g, **note}
-                                              for g in rule["security_groups"]]
+            permission["UserIdGroupPairs"] = [
+                {"GroupId": g, **note} for g in rule["security_groups"]
+            ]
         permissions.append(permission)
     return permissions
 
@@ -178,32 +213,38 @@ def set_group_rules(context: Context, group_id: str, values: Mapping[str, Any]) 
     if group["IpPermissions"]:
         ec2.revoke_security_group_ingress(GroupId=group_id, IpPermissions=group["IpPermissions"])
     if group["IpPermissionsEgress"]:
-        ec2.revoke_security_group_egress(GroupId=group_id,
-                                         IpPermissions=group["IpPermissionsEgress"])
+        ec2.revoke_security_group_egress(
+            GroupId=group_id, IpPermissions=group["IpPermissionsEgress"]
+        )
     if values.get("ingress"):
-        ec2.authorize_security_group_ingress(GroupId=group_id,
-                                             IpPermissions=_permissions(values["ingress"]))
+        ec2.authorize_security_group_ingress(
+            GroupId=group_id, IpPermissions=_permissions(values["ingress"])
+        )
     if values.get("egress"):
-        ec2.authorize_security_group_egress(GroupId=group_id,
-                                            IpPermissions=_permissions(values["egress"]))
+        ec2.authorize_security_group_egress(
+            GroupId=group_id, IpPermissions=_permissions(values["egress"])
+        )
 
 
 def default_security_group(context: Context, values: Mapping[str, Any]) -> dict[str, Any]:
-    groups = context.client("ec2").describe_security_groups(Filters=[
-        {"Name": "vpc-id", "Values": [values["vpc_id"]]},
-        {"Name": "group-name", "Values": ["default"]},
-    ])["SecurityGroups"]
+    groups = context.client("ec2").describe_security_groups(
+        Filters=[
+            {"Name": "vpc-id", "Values": [values["vpc_id"]]},
+            {"Name": "group-name", "Values": ["default"]},
+        ]
+    )["SecurityGroups"]
     group_id = groups[0]["GroupId"]
     set_group_rules(context, group_id, values)
     _tag(context, group_id, values)
-    return {"id": group_id, "arn": _ec2_arn(context, "security-group", group_id),
-            "name": "default"}
+    return {"id": group_id, "arn": _ec2_arn(context, "security-group", group_id), "name": "default"}
 
 
 def security_group(context: Context, values: Mapping[str, Any]) -> dict[str, Any]:
     group_id = context.client("ec2").create_security_group(
-        GroupName=values["name"], Description=values.get("description", "Managed by Terraform"),
-        VpcId=values["vpc_id"])["GroupId"]
+        GroupName=values["name"],
+        Description=values.get("description", "Managed by Terraform"),
+        VpcId=values["vpc_id"],
+    )["GroupId"]
     set_group_rules(context, group_id, values)
     _tag(context, group_id, values)
     return {"id": group_id, "arn": _ec2_arn(context, "security-group", group_id)}

@@ -1,4 +1,4 @@
-"""Seeded violations: named edits of an estate's description that break one control each.
+"""Seeded violations: named edits of an estate's description, each seeded for one control.
 
 A violation is pure: ``violation.apply(estate)`` returns a modified copy, so the
 same edit shows in the plan JSON, the HCL and the provisioned account alike.
@@ -19,8 +19,16 @@ class Violation:
     requirement_hint: str
     """The documented claim the edit contradicts, in a few words."""
     control: str
-    """The one control that must fail on the violated estate (and pass on the compliant one)."""
+    """The control this violation is seeded for: it fails on the violated estate and passes
+    on the compliant one."""
     apply: Callable[[Estate], Estate]
+    also_breaks: tuple[str, ...] = ()
+    """Controls the same edit cannot help breaking too (empty for all but compound edits)."""
+
+    @property
+    def controls(self) -> tuple[str, ...]:
+        """Every control expected to fail: ``control`` first."""
+        return (self.control, *self.also_breaks)
 
     def __call__(self, estate: Estate) -> Estate:
         return self.apply(estate)

@@ -10,6 +10,7 @@ import pytest
 from botocore.stub import Stubber
 
 from archproof.errors import UsageError
+from archproof.inventory.model import Unknown
 from archproof.moto_server import MotoServer, free_port
 from archproof.sources.aws import AwsOptions, collect_aws, kms, session
 from archproof.sources.aws import collect as collect_module
@@ -42,7 +43,7 @@ def test_two_regions_in_parallel_global_services_once(aws: boto3.Session, moto: 
         "regions": ["us-east-1", "eu-west-1"],
         "services": ["ec2", "s3", "iam", "cloudtrail"],
         "account": "123456789012",
-        "gaps": [],
+        "gaps": ["root-mfa"],  # iam collected against moto: no root user
     }
     apps = {v.region: v.name for v in inv.of_kind("aws_vpc") if v.name.startswith("app-")}
     assert apps == {"us-east-1": "app-us-east-1", "eu-west-1": "app-eu-west-1"}
@@ -182,3 +183,10 @@ def test_only_describe_list_and_get_calls(
     collect_aws(AwsOptions())
     assert len(calls) > 30
     assert all(c.startswith(("Describe", "List", "Get")) for c in calls), sorted(calls)
+
+
+def test_root_mfa_is_unknown_against_the_local_control_plane(moto: object) -> None:
+    inv = collect_aws(AwsOptions(regions=("us-east-1",), services=("iam",)))
+    summary = inv.of_kind("aws_iam_account_summary")[0]
+    value = summary.get("account_mfa_enabled")
+    assert isinstance(value, Unknown) and "no root user" in value.reason

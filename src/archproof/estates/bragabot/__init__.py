@@ -9,7 +9,7 @@ CloudTrail, CloudWatch alarms and daily backups.
 
 from __future__ import annotations
 
-from archproof.estates.bragabot import compute, data, edge, monitoring, network
+from archproof.estates.bragabot import compute, data, edge, monitoring, network, operations
 from archproof.estates.bragabot.common import ADMIN_CIDR, NAME, REGION, VPC_CIDR
 from archproof.estates.bragabot.violations import VIOLATIONS
 from archproof.estates.model import Estate, Output, ref
@@ -29,8 +29,8 @@ def build(zones: int = 2, account_id: str = ACCOUNT) -> Estate:
         *data.encryption_key(account_id),
         *data.storage(account_id),
         *data.database(),
-        *data.backups(),
-        *data.audit_trail(),
+        *operations.backups(),
+        *operations.audit_trail(),
         *monitoring.monitoring(),
     )
     return Estate(

@@ -25,13 +25,22 @@ def policy(document: dict[str, Any]) -> str:
     return json.dumps(document, indent=2) + "\n"
 
 
-def sg_rule(port: int | tuple[int, int], *, protocol: str = "tcp",
-            cidr: str | Ref | None = None, sources: list[Ref] | None = None,
-            description: str = "") -> dict[str, Any]:
+def sg_rule(
+    port: int | tuple[int, int],
+    *,
+    protocol: str = "tcp",
+    cidr: str | Ref | None = None,
+    sources: list[Ref] | None = None,
+    description: str = "",
+) -> dict[str, Any]:
     """One ``ingress``/``egress`` entry of an ``aws_security_group``."""
     low, high = port if isinstance(port, tuple) else (port, port)
-    rule: dict[str, Any] = {"description": description, "from_port": low, "to_port": high,
-                            "protocol": protocol}
+    rule: dict[str, Any] = {
+        "description": description,
+        "from_port": low,
+        "to_port": high,
+        "protocol": protocol,
+    }
     if cidr is not None:
         rule["cidr_blocks"] = [cidr]
     if sources is not None:
@@ -39,8 +48,20 @@ def sg_rule(port: int | tuple[int, int], *, protocol: str = "tcp",
     return rule
 
 
-def nacl_rule(rule_no: int, cidr: Any, *, protocol: str = "tcp",
-              ports: tuple[int, int] = (0, 0), action: str = "allow") -> dict[str, Any]:
+def nacl_rule(
+    rule_no: int,
+    cidr: Any,
+    *,
+    protocol: str = "tcp",
+    ports: tuple[int, int] = (0, 0),
+    action: str = "allow",
+) -> dict[str, Any]:
     """One ``ingress``/``egress`` entry of an ``aws_network_acl``."""
-    return {"rule_no": rule_no, "action": action, "protocol": protocol, "cidr_block": cidr,
-            "from_port": ports[0], "to_port": ports[1]}
+    return {
+        "rule_no": rule_no,
+        "action": action,
+        "protocol": protocol,
+        "cidr_block": cidr,
+        "from_port": ports[0],
+        "to_port": ports[1],
+    }

@@ -1,4 +1,4 @@
-"""Data: the customer key, buckets, the PostgreSQL database, backups, the audit trail."""
+"""Data: the customer key, buckets and account-wide storage guards, the PostgreSQL database."""
 
 from __future__ import annotations
 
@@ -9,24 +9,38 @@ from archproof.estates.model import EstateResource, ref
 
 KMS_ARN = ref("aws_kms_key.main.arn")
 ELB_ACCOUNT_US_EAST_1 = "127311923021"  # the regional Elastic Load Balancing account
-BACKUP_SERVICE_POLICY = "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup"
 
 
 def key_policy(account: str) -> dict[str, Any]:
     def service(sid: str, principal: str, actions: list[str]) -> dict[str, Any]:
-        return {"Sid": sid, "Effect": "Allow", "Principal": {"Service": principal},
-                "Action": actions, "Resource": "*"}
+        return {
+            "Sid": sid,
+            "Effect": "Allow",
+            "Principal": {"Service": principal},
+            "Action": actions,
+            "Resource": "*",
+        }
 
     return {
         "Version": "2012-10-17",
         "Statement": [
-            {"Sid": "AccountAdministersKey", "Effect": "Allow",
-             "Principal": {"AWS": f"arn:aws:iam::{account}:root"}, "Action": "kms:*",
-             "Resource": "*"},
-            service("CloudTrailEncryptsLogs", "cloudtrail.amazonaws.com",
-                    ["kms:GenerateDataKey*", "kms:DescribeKey"]),
-            service("CloudWatchPublishesAlarms", "cloudwatch.amazonaws.com",
-                    ["kms:GenerateDataKey*", "kms:Decrypt"]),
+            {
+                "Sid": "AccountAdministersKey",
+                "Effect": "Allow",
+                "Principal": {"AWS": f"arn:aws:iam::{account}:root"},
+                "Action": "kms:*",
+                "Resource": "*",
+            },
+            service(
+                "CloudTrailEncryptsLogs",
+                "cloudtrail.amazonaws.com",
+                ["kms:GenerateDataKey*", "kms:DescribeKey"],
+            ),
+            service(
+                "CloudWatchPublishesAlarms",
+                "cloudwatch.amazonaws.com",
+                ["kms:GenerateDataKey*", "kms:Decrypt"],
+            ),
         ],
     }
 
@@ -36,57 +50,109 @@ def log_bucket_policy(account: str) -> dict[str, Any]:
     return {
         "Version": "2012-10-17",
         "Statement": [
-            {"Sid": "CloudTrailChecksAcl", "Effect": "Allow",
-             "Principal": {"Service": "cloudtrail.amazonaws.com"},
-             "Action": "s3:GetBucketAcl", "Resource": bucket},
-            {"Sid": "CloudTrailWrites", "Effect": "Allow",
-             "Principal": {"Service": "cloudtrail.amazonaws.com"}, "Action": "s3:PutObject",
-             "Resource": f"{bucket}/cloudtrail/AWSLogs/{account}/*",
-             "Condition": {"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control"}}},
-            {"Sid": "LoadBalancerWrites", "Effect": "Allow",
-             "Principal": {"AWS": f"arn:aws:iam::{ELB_ACCOUNT_US_EAST_1}:root"},
-             "Action": "s3:PutObject", "Resource": f"{bucket}/alb/AWSLogs/{account}/*"},
-            {"Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*",
-             "Action": "s3:*", "Resource": [bucket, f"{bucket}/*"],
-             "Condition": {"Bool": {"aws:SecureTransport": "false"}}},
+            {
+                "Sid": "CloudTrailChecksAcl",
+                "Effect": "Allow",
+                "Principal": {"Service": "cloudtrail.amazonaws.com"},
+                "Action": "s3:GetBucketAcl",
+                "Resource": bucket,
+            },
+            {
+                "Sid": "CloudTrailWrites",
+                "Effect": "Allow",
+                "Principal": {"Service": "cloudtrail.amazonaws.com"},
+                "Action": "s3:PutObject",
+                "Resource": f"{bucket}/cloudtrail/AWSLogs/{account}/*",
+                "Condition": {"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control"}},
+            },
+            {
+                "Sid": "LoadBalancerWrites",
+                "Effect": "Allow",
+                "Principal": {"AWS": f"arn:aws:iam::{ELB_ACCOUNT_US_EAST_1}:root"},
+                "Action": "s3:PutObject",
+                "Resource": f"{bucket}/alb/AWSLogs/{account}/*",
+            },
+            {
+                "Sid": "DenyInsecureTransport",
+                "Effect": "Deny",
+                "Principal": "*",
+                "Action": "s3:*",
+                "Resource": [bucket, f"{bucket}/*"],
+                "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+            },
         ],
     }
 
 
 def encryption_key(account: str) -> list[EstateResource]:
     return [
-        EstateResource("aws_kms_key", "main", {
-            "description": f"{NAME}: data at rest (database, volumes, buckets, logs, alerts)",
-            "enable_key_rotation": True,
-            "deletion_window_in_days": 30,
-            "policy": policy(key_policy(account)),
-            "tags": {"Name": f"{NAME}-data"},
-        }),
-        EstateResource("aws_kms_alias", "main", {
-            "name": f"alias/{NAME}-data", "target_key_id": ref("aws_kms_key.main.key_id"),
-        }),
+        EstateResource(
+            "aws_kms_key",
+            "main",
+            {
+                "description": f"{NAME}: data at rest (database, volumes, buckets, logs, alerts)",
+                "enable_key_rotation": True,
+                "deletion_window_in_days": 30,
+                "policy": policy(key_policy(account)),
+                "tags": {"Name": f"{NAME}-data"},
+            },
+        ),
+        EstateResource(
+            "aws_kms_alias",
+            "main",
+            {
+                "name": f"alias/{NAME}-data",
+                "target_key_id": ref("aws_kms_key.main.key_id"),
+            },
+        ),
     ]
 
 
 def _bucket(name: str, bucket: str, purpose: str) -> list[EstateResource]:
     of = ref(f"aws_s3_bucket.{name}.id")
     return [
-        EstateResource("aws_s3_bucket", name, {
-            "bucket": bucket, "tags": {"Name": bucket, "Purpose": purpose},
-        }),
-        EstateResource("aws_s3_bucket_server_side_encryption_configuration", name, {
-            "bucket": of,
-            "rule": [{"apply_server_side_encryption_by_default": [
-                {"sse_algorithm": "aws:kms", "kms_master_key_id": KMS_ARN}],
-                "bucket_key_enabled": True}],
-        }),
-        EstateResource("aws_s3_bucket_versioning", name, {
-            "bucket": of, "versioning_configuration": [{"status": "Enabled"}],
-        }),
-        EstateResource("aws_s3_bucket_public_access_block", name, {
-            "bucket": of, "block_public_acls": True, "block_public_policy": True,
-            "ignore_public_acls": True, "restrict_public_buckets": True,
-        }),
+        EstateResource(
+            "aws_s3_bucket",
+            name,
+            {
+                "bucket": bucket,
+                "tags": {"Name": bucket, "Purpose": purpose},
+            },
+        ),
+        EstateResource(
+            "aws_s3_bucket_server_side_encryption_configuration",
+            name,
+            {
+                "bucket": of,
+                "rule": [
+                    {
+                        "apply_server_side_encryption_by_default": [
+                            {"sse_algorithm": "aws:kms", "kms_master_key_id": KMS_ARN}
+                        ],
+                        "bucket_key_enabled": True,
+                    }
+                ],
+            },
+        ),
+        EstateResource(
+            "aws_s3_bucket_versioning",
+            name,
+            {
+                "bucket": of,
+                "versioning_configuration": [{"status": "Enabled"}],
+            },
+        ),
+        EstateResource(
+            "aws_s3_bucket_public_access_block",
+            name,
+            {
+                "bucket": of,
+                "block_public_acls": True,
+                "block_public_policy": True,
+                "ignore_public_acls": True,
+                "restrict_public_buckets": True,
+            },
+        ),
     ]
 
 
@@ -94,102 +160,71 @@ def storage(account: str) -> list[EstateResource]:
     return [
         *_bucket("data", DATA_BUCKET, "application data"),
         *_bucket("logs", LOG_BUCKET, "audit and access logs"),
-        EstateResource("aws_s3_bucket_policy", "logs", {
-            "bucket": ref("aws_s3_bucket.logs.id"),
-            "policy": policy(log_bucket_policy(account)),
-        }, depends_on=("aws_s3_bucket_public_access_block.logs",)),
-        EstateResource("aws_s3_account_public_access_block", "this", {
-            "block_public_acls": True, "block_public_policy": True,
-            "ignore_public_acls": True, "restrict_public_buckets": True,
-        }),
+        EstateResource(
+            "aws_s3_bucket_policy",
+            "logs",
+            {
+                "bucket": ref("aws_s3_bucket.logs.id"),
+                "policy": policy(log_bucket_policy(account)),
+            },
+            depends_on=("aws_s3_bucket_public_access_block.logs",),
+        ),
+        EstateResource(
+            "aws_s3_account_public_access_block",
+            "this",
+            {
+                "block_public_acls": True,
+                "block_public_policy": True,
+                "ignore_public_acls": True,
+                "restrict_public_buckets": True,
+            },
+        ),
         EstateResource("aws_ebs_encryption_by_default", "this", {"enabled": True}),
     ]
 
 
 def database() -> list[EstateResource]:
     return [
-        EstateResource("aws_db_subnet_group", "main", {
-            "name": f"{NAME}-db",
-            "description": "Isolated data subnets, one per zone",
-            "subnet_ids": ref("module.network.data_subnet_ids"),
-            "tags": {"Name": f"{NAME}-db"},
-        }),
-        EstateResource("aws_db_instance", "main", {
-            "identifier": f"{NAME}-db",
-            "engine": "postgres",
-            "engine_version": "16.3",
-            "instance_class": "db.m6g.large",
-            "allocated_storage": 100,
-            "storage_type": "gp3",
-            "db_name": NAME,
-            "username": f"{NAME}_admin",
-            "manage_master_user_password": True,
-            "port": DB_PORT,
-            "multi_az": True,
-            "storage_encrypted": True,
-            "kms_key_id": KMS_ARN,
-            "backup_retention_period": 7,
-            "backup_window": "03:00-04:00",
-            "publicly_accessible": False,
-            "db_subnet_group_name": ref("aws_db_subnet_group.main.name"),
-            "vpc_security_group_ids": [ref("aws_security_group.db.id")],
-            "deletion_protection": True,
-            "skip_final_snapshot": False,
-            "final_snapshot_identifier": f"{NAME}-db-final",
-            "copy_tags_to_snapshot": True,
-            "auto_minor_version_upgrade": True,
-            "iam_database_authentication_enabled": True,
-            "enabled_cloudwatch_logs_exports": ["postgresql", "upgrade"],
-            "tags": {"Name": f"{NAME}-db"},
-        }),
+        EstateResource(
+            "aws_db_subnet_group",
+            "main",
+            {
+                "name": f"{NAME}-db",
+                "description": "Isolated data subnets, one per zone",
+                "subnet_ids": ref("module.network.data_subnet_ids"),
+                "tags": {"Name": f"{NAME}-db"},
+            },
+        ),
+        EstateResource(
+            "aws_db_instance",
+            "main",
+            {
+                "identifier": f"{NAME}-db",
+                "engine": "postgres",
+                "engine_version": "16.3",
+                "instance_class": "db.m6g.large",
+                "allocated_storage": 100,
+                "storage_type": "gp3",
+                "db_name": NAME,
+                "username": f"{NAME}_admin",
+                "manage_master_user_password": True,
+                "port": DB_PORT,
+                "multi_az": True,
+                "storage_encrypted": True,
+                "kms_key_id": KMS_ARN,
+                "backup_retention_period": 7,
+                "backup_window": "03:00-04:00",
+                "publicly_accessible": False,
+                "db_subnet_group_name": ref("aws_db_subnet_group.main.name"),
+                "vpc_security_group_ids": [ref("aws_security_group.db.id")],
+                "deletion_protection": True,
+                "skip_final_snapshot": False,
+                "final_snapshot_identifier": f"{NAME}-db-final",
+                "copy_tags_to_snapshot": True,
+                "auto_minor_version_upgrade": True,
+                "iam_database_authentication_enabled": True,
+                "enabled_cloudwatch_logs_exports": ["postgresql", "upgrade"],
+                "tags": {"Name": f"{NAME}-db"},
+            },
+        ),
     ]
-
-
-def backups() -> list[EstateResource]:
-    trust = {"Version": "2012-10-17", "Statement": [{
-        "Effect": "Allow", "Principal": {"Service": "backup.amazonaws.com"},
-        "Action": "sts:AssumeRole"}]}
-    return [
-        EstateResource("aws_backup_vault", "main", {
-            "name": f"{NAME}-vault", "kms_key_arn": KMS_ARN, "tags": {"Name": f"{NAME}-vault"},
-        }),
-        EstateResource("aws_backup_plan", "daily", {
-            "name": f"{NAME}-daily",
-            "rule": [{
-                "rule_name": "daily",
-                "target_vault_name": ref("aws_backup_vault.main.name"),
-                "schedule": "cron(0 3 * * ? *)",
-                "lifecycle": [{"delete_after": 35}],
-            }],
-            "tags": {"Name": f"{NAME}-daily"},
-        }),
-        EstateResource("aws_iam_role", "backup", {
-            "name": f"{NAME}-backup",
-            "assume_role_policy": policy(trust),
-            "tags": {"Name": f"{NAME}-backup"},
-        }),
-        EstateResource("aws_iam_role_policy_attachment", "backup", {
-            "role": ref("aws_iam_role.backup.name"),
-            "policy_arn": BACKUP_SERVICE_POLICY,
-        }),
-        EstateResource("aws_backup_selection", "database", {
-            "name": f"{NAME}-database",
-            "plan_id": ref("aws_backup_plan.daily.id"),
-            "iam_role_arn": ref("aws_iam_role.backup.arn"),
-            "resources": [ref("aws_db_instance.main.arn")],
-        }),
-    ]
-
-
-def audit_trail() -> list[EstateResource]:
-    return [EstateResource("aws_cloudtrail", "main", {
-        "name": f"{NAME}-trail",
-        "s3_bucket_name": ref("aws_s3_bucket.logs.id"),
-        "s3_key_prefix": "cloudtrail",
-        "is_multi_region_trail": True,
-        "include_global_service_events": True,
-        "enable_log_file_validation": True,
-        "enable_logging": True,
-        "kms_key_id": KMS_ARN,
-        "tags": {"Name": f"{NAME}-trail"},
-    }, depends_on=("aws_s3_bucket_policy.logs",))]

@@ -18,93 +18,167 @@ VPC_CIDR = ref("module.network.vpc_cidr_block")
 TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
 
 
-def _group(name: str, description: str, ingress: list[dict[str, object]],
-           egress: list[dict[str, object]], **tags: str) -> EstateResource:
-    return EstateResource("aws_security_group", name, {
-        "name": f"{NAME}-{name}",
-        "description": description,
-        "vpc_id": VPC_ID,
-        "ingress": ingress,
-        "egress": egress,
-        "tags": {"Name": f"{NAME}-{name}", **tags},
-    })
+def _group(
+    name: str,
+    description: str,
+    ingress: list[dict[str, object]],
+    egress: list[dict[str, object]],
+    **tags: str,
+) -> EstateResource:
+    return EstateResource(
+        "aws_security_group",
+        name,
+        {
+            "name": f"{NAME}-{name}",
+            "description": description,
+            "vpc_id": VPC_ID,
+            "ingress": ingress,
+            "egress": egress,
+            "tags": {"Name": f"{NAME}-{name}", **tags},
+        },
+    )
 
 
 def security_groups() -> list[EstateResource]:
     return [
-        _group("lb", "Load balancer: HTTPS and HTTP from the internet", [
-            sg_rule(443, cidr=ANYWHERE, description="HTTPS from clients"),
-            sg_rule(80, cidr=ANYWHERE, description="HTTP from clients, redirected to HTTPS"),
-        ], [sg_rule(APP_PORT, cidr=VPC_CIDR, description="To the nodes")]),
-        _group("bastion", "Bastion: SSH from the administrators' range only", [
-            sg_rule(22, cidr=ADMIN_CIDR, description="SSH from administrators"),
-        ], [sg_rule(22, cidr=VPC_CIDR, description="SSH to the nodes")],
-            Role="bastion"),
-        _group("app", "Cluster nodes: application port from the load balancer only", [
-            sg_rule(APP_PORT, sources=[ref("aws_security_group.lb.id")],
-                    description="Application traffic from the load balancer"),
-            sg_rule(22, sources=[ref("aws_security_group.bastion.id")],
-                    description="SSH from the bastion"),
-        ], [sg_rule(0, protocol="-1", cidr=ANYWHERE, description="Updates and APIs via NAT")]),
-        _group("db", "Database: PostgreSQL from the cluster nodes only", [
-            sg_rule(DB_PORT, sources=[ref("aws_security_group.app.id")],
-                    description="PostgreSQL from the nodes"),
-        ], []),
+        _group(
+            "lb",
+            "Load balancer: HTTPS and HTTP from the internet",
+            [
+                sg_rule(443, cidr=ANYWHERE, description="HTTPS from clients"),
+                sg_rule(80, cidr=ANYWHERE, description="HTTP from clients, redirected to HTTPS"),
+            ],
+            [sg_rule(APP_PORT, cidr=VPC_CIDR, description="To the nodes")],
+        ),
+        _group(
+            "bastion",
+            "Bastion: SSH from the administrators' range only",
+            [
+                sg_rule(22, cidr=ADMIN_CIDR, description="SSH from administrators"),
+            ],
+            [sg_rule(22, cidr=VPC_CIDR, description="SSH to the nodes")],
+            Role="bastion",
+        ),
+        _group(
+            "app",
+            "Cluster nodes: application port from the load balancer only",
+            [
+                sg_rule(
+                    APP_PORT,
+                    sources=[ref("aws_security_group.lb.id")],
+                    description="Application traffic from the load balancer",
+                ),
+                sg_rule(
+                    22,
+                    sources=[ref("aws_security_group.bastion.id")],
+                    description="SSH from the bastion",
+                ),
+            ],
+            [sg_rule(0, protocol="-1", cidr=ANYWHERE, description="Updates and APIs via NAT")],
+        ),
+        _group(
+            "db",
+            "Database: PostgreSQL from the cluster nodes only",
+            [
+                sg_rule(
+                    DB_PORT,
+                    sources=[ref("aws_security_group.app.id")],
+                    description="PostgreSQL from the nodes",
+                ),
+            ],
+            [],
+        ),
     ]
 
 
 def load_balancer() -> list[EstateResource]:
     forward = {"type": "forward", "target_group_arn": ref("aws_lb_target_group.app.arn")}
-    redirect = {"type": "redirect",
-                "redirect": [{"port": "443", "protocol": "HTTPS", "status_code": "HTTP_301"}]}
+    redirect = {
+        "type": "redirect",
+        "redirect": [{"port": "443", "protocol": "HTTPS", "status_code": "HTTP_301"}],
+    }
     return [
-        EstateResource("aws_acm_certificate", "app", {
-            "domain_name": DOMAIN,
-            "validation_method": "DNS",
-            "tags": {"Name": f"{NAME}-app"},
-        }),
-        EstateResource("aws_acm_certificate_validation", "app", {
-            "certificate_arn": ref("aws_acm_certificate.app.arn"),
-        }),
-        EstateResource("aws_lb", "app", {
-            "name": f"{NAME}-alb",
-            "internal": False,
-            "load_balancer_type": "application",
-            "subnets": ref("module.network.public_subnet_ids"),
-            "security_groups": [ref("aws_security_group.lb.id")],
-            "drop_invalid_header_fields": True,
-            "enable_deletion_protection": True,
-            "access_logs": [{"bucket": ref("aws_s3_bucket.logs.id"), "prefix": "alb",
-                             "enabled": True}],
-            "tags": {"Name": f"{NAME}-alb"},
-        }, depends_on=("aws_s3_bucket_policy.logs",)),
-        EstateResource("aws_lb_target_group", "app", {
-            "name": f"{NAME}-nodes",
-            "port": APP_PORT,
-            "protocol": "HTTP",
-            "target_type": "instance",
-            "vpc_id": VPC_ID,
-            "health_check": [{
-                "enabled": True, "path": "/healthz", "protocol": "HTTP", "port": "traffic-port",
-                "matcher": "200", "interval": 15, "timeout": 5,
-                "healthy_threshold": 3, "unhealthy_threshold": 3,
-            }],
-            "tags": {"Name": f"{NAME}-nodes"},
-        }),
-        EstateResource("aws_lb_listener", "https", {
-            "load_balancer_arn": ref("aws_lb.app.arn"),
-            "port": 443,
-            "protocol": "HTTPS",
-            "ssl_policy": TLS_POLICY,
-            "certificate_arn": ref("aws_acm_certificate_validation.app.certificate_arn"),
-            "default_action": [forward],
-            "tags": {"Name": f"{NAME}-https"},
-        }),
-        EstateResource("aws_lb_listener", "http", {
-            "load_balancer_arn": ref("aws_lb.app.arn"),
-            "port": 80,
-            "protocol": "HTTP",
-            "default_action": [redirect],
-            "tags": {"Name": f"{NAME}-http"},
-        }),
+        EstateResource(
+            "aws_acm_certificate",
+            "app",
+            {
+                "domain_name": DOMAIN,
+                "validation_method": "DNS",
+                "tags": {"Name": f"{NAME}-app"},
+            },
+        ),
+        EstateResource(
+            "aws_acm_certificate_validation",
+            "app",
+            {
+                "certificate_arn": ref("aws_acm_certificate.app.arn"),
+            },
+        ),
+        EstateResource(
+            "aws_lb",
+            "app",
+            {
+                "name": f"{NAME}-alb",
+                "internal": False,
+                "load_balancer_type": "application",
+                "subnets": ref("module.network.public_subnet_ids"),
+                "security_groups": [ref("aws_security_group.lb.id")],
+                "drop_invalid_header_fields": True,
+                "enable_deletion_protection": True,
+                "access_logs": [
+                    {"bucket": ref("aws_s3_bucket.logs.id"), "prefix": "alb", "enabled": True}
+                ],
+                "tags": {"Name": f"{NAME}-alb"},
+            },
+            depends_on=("aws_s3_bucket_policy.logs",),
+        ),
+        EstateResource(
+            "aws_lb_target_group",
+            "app",
+            {
+                "name": f"{NAME}-nodes",
+                "port": APP_PORT,
+                "protocol": "HTTP",
+                "target_type": "instance",
+                "vpc_id": VPC_ID,
+                "health_check": [
+                    {
+                        "enabled": True,
+                        "path": "/healthz",
+                        "protocol": "HTTP",
+                        "port": "traffic-port",
+                        "matcher": "200",
+                        "interval": 15,
+                        "timeout": 5,
+                        "healthy_threshold": 3,
+                        "unhealthy_threshold": 3,
+                    }
+                ],
+                "tags": {"Name": f"{NAME}-nodes"},
+            },
+        ),
+        EstateResource(
+            "aws_lb_listener",
+            "https",
+            {
+                "load_balancer_arn": ref("aws_lb.app.arn"),
+                "port": 443,
+                "protocol": "HTTPS",
+                "ssl_policy": TLS_POLICY,
+                "certificate_arn": ref("aws_acm_certificate_validation.app.certificate_arn"),
+                "default_action": [forward],
+                "tags": {"Name": f"{NAME}-https"},
+            },
+        ),
+        EstateResource(
+            "aws_lb_listener",
+            "http",
+            {
+                "load_balancer_arn": ref("aws_lb.app.arn"),
+                "port": 80,
+                "protocol": "HTTP",
+                "default_action": [redirect],
+                "tags": {"Name": f"{NAME}-http"},
+            },
+        ),
     ]

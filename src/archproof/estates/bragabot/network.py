@@ -38,8 +38,9 @@ def network_module(name: str, vpc_cidr: str, admin_cidr: str, zones: int) -> Mod
         "vpc_id": Output(ref("aws_vpc.main.id"), "The VPC."),
         "vpc_cidr_block": Output(ref("aws_vpc.main.cidr_block"), "Address range of the VPC."),
         **{
-            f"{subnet}_subnet_ids": Output(ref(f"aws_subnet.{subnet}[*].id"),
-                                           f"The {subnet} subnets, in zone order.")
+            f"{subnet}_subnet_ids": Output(
+                ref(f"aws_subnet.{subnet}[*].id"), f"The {subnet} subnets, in zone order."
+            )
             for subnet in TIERS
         },
     }
@@ -69,33 +70,79 @@ def _routing() -> list[EstateResource]:
     nat = {"cidr_block": ANYWHERE, "nat_gateway_id": ref("aws_nat_gateway.main[count.index].id")}
     vpc = ref("aws_vpc.main.id")
     found = [
-        EstateResource("aws_eip", "nat", {
-            "domain": "vpc", "tags": _named("nat-${var.azs[count.index]}"),
-        }, MODULE, count=PER_ZONE, depends_on=("aws_internet_gateway.main",)),
-        EstateResource("aws_nat_gateway", "main", {
-            "allocation_id": ref("aws_eip.nat[count.index].id"),
-            "subnet_id": ref("aws_subnet.public[count.index].id"),
-            "connectivity_type": "public",
-            "tags": _named("nat-${var.azs[count.index]}"),
-        }, MODULE, count=PER_ZONE, depends_on=("aws_internet_gateway.main",)),
-        EstateResource("aws_route_table", "public", {
-            "vpc_id": vpc, "route": [internet], "tags": _named("public", Tier="public"),
-        }, MODULE),
-        EstateResource("aws_route_table", "private", {
-            "vpc_id": vpc, "route": [nat],
-            "tags": _named("private-${var.azs[count.index]}", Tier="private"),
-        }, MODULE, count=PER_ZONE),
-        EstateResource("aws_route_table", "data", {
-            "vpc_id": vpc, "route": [], "tags": _named("data", Tier="isolated"),
-        }, MODULE),
+        EstateResource(
+            "aws_eip",
+            "nat",
+            {
+                "domain": "vpc",
+                "tags": _named("nat-${var.azs[count.index]}"),
+            },
+            MODULE,
+            count=PER_ZONE,
+            depends_on=("aws_internet_gateway.main",),
+        ),
+        EstateResource(
+            "aws_nat_gateway",
+            "main",
+            {
+                "allocation_id": ref("aws_eip.nat[count.index].id"),
+                "subnet_id": ref("aws_subnet.public[count.index].id"),
+                "connectivity_type": "public",
+                "tags": _named("nat-${var.azs[count.index]}"),
+            },
+            MODULE,
+            count=PER_ZONE,
+            depends_on=("aws_internet_gateway.main",),
+        ),
+        EstateResource(
+            "aws_route_table",
+            "public",
+            {
+                "vpc_id": vpc,
+                "route": [internet],
+                "tags": _named("public", Tier="public"),
+            },
+            MODULE,
+        ),
+        EstateResource(
+            "aws_route_table",
+            "private",
+            {
+                "vpc_id": vpc,
+                "route": [nat],
+                "tags": _named("private-${var.azs[count.index]}", Tier="private"),
+            },
+            MODULE,
+            count=PER_ZONE,
+        ),
+        EstateResource(
+            "aws_route_table",
+            "data",
+            {
+                "vpc_id": vpc,
+                "route": [],
+                "tags": _named("data", Tier="isolated"),
+            },
+            MODULE,
+        ),
     ]
-    for subnet, table in (("public", "aws_route_table.public.id"),
-                          ("private", "aws_route_table.private[count.index].id"),
-                          ("data", "aws_route_table.data.id")):
-        found.append(EstateResource("aws_route_table_association", subnet, {
-            "subnet_id": ref(f"aws_subnet.{subnet}[count.index].id"),
-            "route_table_id": ref(table),
-        }, MODULE, count=PER_ZONE))
+    for subnet, table in (
+        ("public", "aws_route_table.public.id"),
+        ("private", "aws_route_table.private[count.index].id"),
+        ("data", "aws_route_table.data.id"),
+    ):
+        found.append(
+            EstateResource(
+                "aws_route_table_association",
+                subnet,
+                {
+                    "subnet_id": ref(f"aws_subnet.{subnet}[count.index].id"),
+                    "route_table_id": ref(table),
+                },
+                MODULE,
+                count=PER_ZONE,
+            )
+        )
     return found
 
 
@@ -116,42 +163,80 @@ def _acls() -> list[EstateResource]:
     ]
     out = [nacl_rule(100, ANYWHERE, protocol="-1")]
     return [
-        EstateResource("aws_network_acl", "public", {
-            "vpc_id": ref("aws_vpc.main.id"),
-            "subnet_ids": ref("aws_subnet.public[*].id"),
-            "ingress": public_in, "egress": out,
-            "tags": _named("public", Tier="public"),
-        }, MODULE),
-        EstateResource("aws_network_acl", "private", {
-            "vpc_id": ref("aws_vpc.main.id"),
-            "subnet_ids": fn("concat", ref("aws_subnet.private[*].id"),
-                             ref("aws_subnet.data[*].id")),
-            "ingress": private_in, "egress": out,
-            "tags": _named("private"),
-        }, MODULE),
+        EstateResource(
+            "aws_network_acl",
+            "public",
+            {
+                "vpc_id": ref("aws_vpc.main.id"),
+                "subnet_ids": ref("aws_subnet.public[*].id"),
+                "ingress": public_in,
+                "egress": out,
+                "tags": _named("public", Tier="public"),
+            },
+            MODULE,
+        ),
+        EstateResource(
+            "aws_network_acl",
+            "private",
+            {
+                "vpc_id": ref("aws_vpc.main.id"),
+                "subnet_ids": fn(
+                    "concat", ref("aws_subnet.private[*].id"), ref("aws_subnet.data[*].id")
+                ),
+                "ingress": private_in,
+                "egress": out,
+                "tags": _named("private"),
+            },
+            MODULE,
+        ),
         # The VPC's default ACL and security group keep no rule: nothing falls back on them.
-        EstateResource("aws_default_network_acl", "default", {
-            "default_network_acl_id": ref("aws_vpc.main.default_network_acl_id"),
-            "tags": _named("default-deny-all"),
-        }, MODULE),
-        EstateResource("aws_default_security_group", "default", {
-            "vpc_id": ref("aws_vpc.main.id"),
-            "tags": _named("default-deny-all"),
-        }, MODULE),
+        EstateResource(
+            "aws_default_network_acl",
+            "default",
+            {
+                "default_network_acl_id": ref("aws_vpc.main.default_network_acl_id"),
+                "ingress": [],
+                "egress": [],
+                "tags": _named("default-deny-all"),
+            },
+            MODULE,
+        ),
+        EstateResource(
+            "aws_default_security_group",
+            "default",
+            {
+                "vpc_id": ref("aws_vpc.main.id"),
+                "ingress": [],
+                "egress": [],
+                "tags": _named("default-deny-all"),
+            },
+            MODULE,
+        ),
     ]
 
 
 def network_resources() -> list[EstateResource]:
     return [
-        EstateResource("aws_vpc", "main", {
-            "cidr_block": ref("var.vpc_cidr"),
-            "enable_dns_support": True,
-            "enable_dns_hostnames": True,
-            "tags": _named("vpc"),
-        }, MODULE),
-        EstateResource("aws_internet_gateway", "main", {
-            "vpc_id": ref("aws_vpc.main.id"), "tags": _named("igw"),
-        }, MODULE),
+        EstateResource(
+            "aws_vpc",
+            "main",
+            {
+                "cidr_block": ref("var.vpc_cidr"),
+                "enable_dns_support": True,
+                "enable_dns_hostnames": True,
+                "tags": _named("vpc"),
+            },
+            MODULE,
+        ),
+        EstateResource(
+            "aws_internet_gateway",
+            "main",
+            {
+                "vpc_id": ref("aws_vpc.main.id"),
+                "tags": _named("igw"),
+            },
+            MODULE,
+        ),
         *_subnets(),
         *_routing(),
         *_acls(),

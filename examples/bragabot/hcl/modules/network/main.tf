@@ -263,7 +263,9 @@ resource "aws_default_network_acl" "default" {
 }
 
 resource "aws_default_security_group" "default" {
-  vpc_id = aws_vpc.main.id
+  vpc_id  = aws_vpc.main.id
+  ingress = []
+  egress  = []
 
   tags = {
     Name = "${var.name}-default-deny-all"
