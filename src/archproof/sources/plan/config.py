@@ -66,10 +66,9 @@ class ConfigIndex:
         depth: int = 0,
     ) -> list[Address]:
         found: dict[Address, None] = {}
-        for ref in refs:
-            if isinstance(ref, str):
-                for target in self._resolve_one(ref, scope, key, correlate, depth):
-                    found[target] = None
+        for ref in most_specific([r for r in refs if isinstance(r, str)]):
+            for target in self._resolve_one(ref, scope, key, correlate, depth):
+                found[target] = None
         return list(found)
 
     def _resolve_one(
@@ -97,7 +96,12 @@ class ConfigIndex:
             child: Scope = (*scope, (name, index or ANY_KEY))
             outputs = _as_dict(self.module(tuple(n for n, _ in child)).get("outputs"))
             expr = _as_dict(_as_dict(outputs.get(steps[2][0])).get("expression"))
-            return self.resolve(expr.get("references") or [], child, "", False, depth + 1)
+            targets = self.resolve(expr.get("references") or [], child, "", False, depth + 1)
+            element = steps[2][1]  # module.net.private_subnet_ids[0]: one element of a splat
+            if element and len({(t.type, t.name) for t in targets}) == 1:
+                picked = [t for t in targets if t.key == element]
+                return picked or targets
+            return targets
         if head == "data":
             if len(steps) < 3:
                 return []
@@ -148,3 +152,13 @@ def walk_expressions(
 
 def correlated(refs: list[str]) -> bool:
     return any(r in ("count.index", "each.key", "each.value") for r in refs)
+
+
+def most_specific(refs: list[str]) -> list[str]:
+    """Terraform also lists shorter traversals (``aws_subnet.a[0]``, ``aws_subnet.a``); keep
+    only the longest, so an indexed reference does not widen to every instance."""
+    return [
+        ref
+        for ref in refs
+        if not any(other != ref and other.startswith((ref + ".", ref + "[")) for other in refs)
+    ]

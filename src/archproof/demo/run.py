@@ -1,0 +1,116 @@
+"""The demo: every reference estate checked as a plan and as a live account, with a summary."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from types import FrameType
+
+from archproof.demo.forms import FormResult, check_estate
+from archproof.demo.violations import ViolationResult, check_violations
+from archproof.estates import build, names, reference
+from archproof.moto_server import moto_server
+from archproof.verdict import Verdict
+
+
+@dataclass(frozen=True)
+class DemoOptions:
+    reports: Path = Path("reports")
+    violations: bool = False
+    systems: tuple[str, ...] = ()
+
+
+def _say(quiet_in_ci: bool = True) -> Callable[[str], None]:
+    def say(line: str) -> None:
+        print(line, flush=True)
+
+    return say
+
+
+@contextmanager
+def _client_environment(values: dict[str, str]) -> Iterator[None]:
+    saved = {k: os.environ.get(k) for k in [*values, "AWS_PROFILE"]}
+    os.environ.pop("AWS_PROFILE", None)
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+@contextmanager
+def _interrupt_on_sigterm() -> Iterator[None]:
+    def stop(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def run_demo(options: DemoOptions) -> int:
+    systems = options.systems or tuple(names())
+    say = _say()
+    started = time.monotonic()
+    root = options.reports / "demo"
+    say(f"archproof demo: {', '.join(systems)} — plan JSON and a local AWS control plane (moto)")
+    rows: list[FormResult] = []
+    caught: list[ViolationResult] = []
+    with _interrupt_on_sigterm(), moto_server() as server, _client_environment(server.client_env()):
+        say(f"  local AWS control plane on {server.endpoint}")
+        for system in systems:
+            estate = build(system)
+            say(f"  {system}: provisioning {len(estate.resources)} resource blocks, checking plan and live")
+            _, results = check_estate(system, estate, server, root / system)
+            rows.extend(results)
+            if options.violations:
+                for violation in reference(system).violations:
+                    result = check_violations(system, estate, violation, server, root / system / "violations")
+                    caught.append(result)
+                    say("    " + result.line())
+    _print_table(rows, say)
+    elapsed = time.monotonic() - started
+    summary = {
+        "systems": list(systems),
+        "elapsed_s": round(elapsed, 1),
+        "forms": [
+            {"system": r.system, "form": r.form, **{str(v): r.count(v) for v in Verdict}} for r in rows
+        ],
+        "violations": [v.as_json() for v in caught],
+    }
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
+    broken = [r for r in rows if r.count(Verdict.FAIL) or r.count(Verdict.ERROR)]
+    missed = [v for v in caught if not v.caught]
+    if options.violations:
+        say(f"seeded violations caught: {len(caught) - len(missed)}/{len(caught)}")
+    say(f"reports: {root}/<system>/ (results.json, junit.xml, checks.html); summary: {root / 'summary.json'}")
+    say(f"done in {elapsed:.0f} s")
+    return 1 if broken or missed else 0
+
+
+def _print_table(rows: list[FormResult], say: Callable[[str], None]) -> None:
+    say("")
+    say(f"{'system':18} {'form':5} {'pass':>5} {'fail':>5} {'error':>6} {'inconcl.':>9} {'waived':>7}")
+    for r in rows:
+        say(f"{r.system:18} {r.form:5} {r.count(Verdict.PASS):5} {r.count(Verdict.FAIL):5} "
+            f"{r.count(Verdict.ERROR):6} {r.count(Verdict.INCONCLUSIVE):9} {r.count(Verdict.WAIVED):7}")
+        for record in r.records:
+            if record.verdict is not Verdict.PASS:
+                say(f"    {record.verdict.upper():12} {record.control}: {record.message}")
+    say("")
+    if sys.stdout.isatty():
+        sys.stdout.flush()
