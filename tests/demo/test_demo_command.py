@@ -1,0 +1,71 @@
+"""``archproof demo`` as a user runs it: a table, reports, exit code, and no server left behind."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+
+def demo(tmp_path: Path, *args: str) -> subprocess.Popen[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    return subprocess.Popen(
+        [sys.executable, "-m", "archproof.cli", "demo", "--reports", str(tmp_path), *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
+        start_new_session=True,
+    )
+
+
+def moto_children(parent: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+            stat = (entry / "stat").read_text().split()
+        except OSError:
+            continue
+        if "moto.server" in cmdline and int(stat[3]) == parent:
+            found.append(int(entry.name))
+    return found
+
+
+def test_demo_checks_the_estate_in_both_forms(tmp_path: Path) -> None:
+    process = demo(tmp_path)
+    output, _ = process.communicate(timeout=300)
+    assert process.returncode == 0, output
+    assert "bragabot           plan" in output and "bragabot           live" in output
+    summary = json.loads((tmp_path / "demo" / "summary.json").read_text())
+    forms = {(f["system"], f["form"]): f for f in summary["forms"]}
+    assert forms[("bragabot", "plan")]["fail"] == 0 and forms[("bragabot", "live")]["fail"] == 0
+    assert forms[("bragabot", "live")]["pass"] > 40
+    for name in ("results.json", "junit.xml", "checks.html", "plan.json"):
+        assert (tmp_path / "demo" / "bragabot" / name).exists()
+
+
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_interrupted_demo_stops_its_server(tmp_path: Path, stop: signal.Signals) -> None:
+    process = demo(tmp_path)
+    deadline = time.monotonic() + 60
+    assert process.stdout is not None
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        if "local AWS control plane on" in line:
+            break
+    server = moto_children(process.pid)
+    assert server, "the demo should run its own moto server"
+    process.send_signal(stop)
+    process.wait(timeout=30)
+    assert process.returncode != 0
+    time.sleep(0.5)
+    assert not any(Path(f"/proc/{pid}").exists() for pid in server), "moto server left running"
