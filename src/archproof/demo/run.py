@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -27,11 +26,9 @@ class DemoOptions:
     systems: tuple[str, ...] = ()
 
 
-def _say(quiet_in_ci: bool = True) -> Callable[[str], None]:
-    def say(line: str) -> None:
-        print(line, flush=True)
-
-    return say
+def say(line: str) -> None:
+    """The demo narrates as it goes (a few lines, in CI too)."""
+    print(line, flush=True)
 
 
 @contextmanager
@@ -63,7 +60,6 @@ def _interrupt_on_sigterm() -> Iterator[None]:
 
 def run_demo(options: DemoOptions) -> int:
     systems = options.systems or tuple(names())
-    say = _say()
     started = time.monotonic()
     root = options.reports / "demo"
     say(f"archproof demo: {', '.join(systems)} — plan JSON and a local AWS control plane (moto)")
@@ -73,12 +69,17 @@ def run_demo(options: DemoOptions) -> int:
         say(f"  local AWS control plane on {server.endpoint}")
         for system in systems:
             estate = build(system)
-            say(f"  {system}: provisioning {len(estate.resources)} resource blocks, checking plan and live")
+            say(
+                f"  {system}: {len(estate.resources)} resource blocks provisioned,"
+                " plan and live checked"
+            )
             _, results = check_estate(system, estate, server, root / system)
             rows.extend(results)
             if options.violations:
                 for violation in reference(system).violations:
-                    result = check_violations(system, estate, violation, server, root / system / "violations")
+                    result = check_violations(
+                        system, estate, violation, server, root / system / "violations"
+                    )
                     caught.append(result)
                     say("    " + result.line())
     _print_table(rows, say)
@@ -87,7 +88,8 @@ def run_demo(options: DemoOptions) -> int:
         "systems": list(systems),
         "elapsed_s": round(elapsed, 1),
         "forms": [
-            {"system": r.system, "form": r.form, **{str(v): r.count(v) for v in Verdict}} for r in rows
+            {"system": r.system, "form": r.form, **{str(v): r.count(v) for v in Verdict}}
+            for r in rows
         ],
         "violations": [v.as_json() for v in caught],
     }
@@ -97,20 +99,27 @@ def run_demo(options: DemoOptions) -> int:
     missed = [v for v in caught if not v.caught]
     if options.violations:
         say(f"seeded violations caught: {len(caught) - len(missed)}/{len(caught)}")
-    say(f"reports: {root}/<system>/ (results.json, junit.xml, checks.html); summary: {root / 'summary.json'}")
+    say(
+        f"reports: {root}/<system>/ (results.json, junit.xml, checks.html);"
+        f" summary: {root / 'summary.json'}"
+    )
     say(f"done in {elapsed:.0f} s")
     return 1 if broken or missed else 0
 
 
 def _print_table(rows: list[FormResult], say: Callable[[str], None]) -> None:
     say("")
-    say(f"{'system':18} {'form':5} {'pass':>5} {'fail':>5} {'error':>6} {'inconcl.':>9} {'waived':>7}")
+    say(
+        f"{'system':18} {'form':5} {'pass':>5} {'fail':>5} {'error':>6} {'inconcl.':>9}"
+        f" {'waived':>7}"
+    )
     for r in rows:
-        say(f"{r.system:18} {r.form:5} {r.count(Verdict.PASS):5} {r.count(Verdict.FAIL):5} "
-            f"{r.count(Verdict.ERROR):6} {r.count(Verdict.INCONCLUSIVE):9} {r.count(Verdict.WAIVED):7}")
+        say(
+            f"{r.system:18} {r.form:5} {r.count(Verdict.PASS):5} {r.count(Verdict.FAIL):5} "
+            f"{r.count(Verdict.ERROR):6} {r.count(Verdict.INCONCLUSIVE):9}"
+            f" {r.count(Verdict.WAIVED):7}"
+        )
         for record in r.records:
             if record.verdict is not Verdict.PASS:
                 say(f"    {record.verdict.upper():12} {record.control}: {record.message}")
     say("")
-    if sys.stdout.isatty():
-        sys.stdout.flush()
