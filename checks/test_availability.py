@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from archproof.controls.api import Findings, Subject, control
-from archproof.controls.facts import is_set
-from archproof.controls.facts import intended_tier
+from archproof.controls.facts import intended_tier, is_set
 from archproof.inventory.model import Resource, Unknown
 from archproof.inventory.network import subnet_tier, zones_of
 from archproof.verdict import Failed, Inconclusive

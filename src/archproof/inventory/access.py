@@ -106,12 +106,16 @@ def _inline_rules(inv: Inventory, group: Resource, block: str) -> list[Rule]:
         candidates: list[Resource] = []
         if is_unknown(declared) and not sources:
             widened = inv.related(group, path, kinds=SG_KINDS, widen=True)
-            unknown_items = [i for i in items if isinstance(i, dict) and is_unknown(i.get("security_groups"))]
+            unknown_items = [
+                i for i in items if isinstance(i, dict) and is_unknown(i.get("security_groups"))
+            ]
             if widened and len(unknown_items) == 1:
                 sources = widened
             elif widened:
                 candidates = widened
-                unresolved = Unknown("the source is one of " + ", ".join(w.address for w in widened))
+                unresolved = Unknown(
+                    "the source is one of " + ", ".join(w.address for w in widened)
+                )
             else:
                 unresolved = Unknown("a source security group is known only after apply")
         elif isinstance(declared, list) and len(sources) < len(declared):

@@ -104,7 +104,9 @@ class Spec(_Strict):
     system: str
     cloud: Literal["aws", "azure", "kubernetes"]
     document: str
-    environments: dict[str, dict[str, ParamValue]] = Field(default_factory=lambda: _one_environment())
+    environments: dict[str, dict[str, ParamValue]] = Field(
+        default_factory=lambda: _one_environment()
+    )
     default_environment: str = ""
     roles: dict[str, Selector] = Field(default_factory=dict)
     """Named parts of the estate (bastion, app, database …) and how to recognise them."""

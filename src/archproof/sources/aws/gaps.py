@@ -54,7 +54,9 @@ def apply(resources: list[Resource]) -> tuple[list[Resource], list[str]]:
             applied.add(PLACEMENT)
     for r in resources:
         if r.kind == "aws_iam_account_summary":
-            patched[(r.kind, r.address)] = _replace(r, account_mfa_enabled=Unknown(REASONS[ROOT_MFA]))
+            patched[(r.kind, r.address)] = _replace(
+                r, account_mfa_enabled=Unknown(REASONS[ROOT_MFA])
+            )
             applied.add(ROOT_MFA)
         if r.kind == "aws_ebs_volume" and r.address in odd_volumes:
             patched[(r.kind, r.address)] = _replace(r, encrypted=Unknown(REASONS[EXTRA_VOLUME]))
