@@ -80,8 +80,6 @@ def is_set(subject: Subject, resource: Resource, attribute: str) -> bool | Unkno
     return value not in (None, "", [], {})
 
 
-def admits_only(
-    subject: Subject, candidates: tuple[Resource, ...], roles: list[str]
-) -> bool:
+def admits_only(subject: Subject, candidates: tuple[Resource, ...], roles: list[str]) -> bool:
     """Whichever of these groups a rule turns out to admit, is each one in the roles?"""
     return bool(candidates) and all(group_in_roles(subject, c, roles) for c in candidates)
