@@ -194,3 +194,26 @@ def test_unreachable_endpoint_is_one_line_and_exit_3(tmp_path: Path) -> None:
     assert done.returncode == 3, done.stderr
     assert "sts" in done.stderr and "GetCallerIdentity" in done.stderr
     assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1
+
+
+def test_unprovable_spec_is_never_compliant(tmp_path: Path) -> None:
+    """Libertum's Azure claims cannot be proven yet: reported as such, exit 3, no pass."""
+    libertum = Path(__file__).resolve().parents[1] / "policies" / "libertum.yaml"
+    azure_plan = CORPUS / "azurerm-vnet-subnet-nsg-vm-modules.json"
+    reports = tmp_path / "reports"
+    code = main(
+        [
+            "check",
+            "--spec",
+            str(libertum),
+            "--plan",
+            str(azure_plan),
+            "--reports",
+            str(reports),
+            "-q",
+        ]
+    )
+    results = json.loads((reports / "results.json").read_text())
+    assert code == 3 and results["compliant"] is False
+    assert {r["status"] for r in results["requirements"]} == {"not_provable"}
+    assert all(r["not_provable"] for r in results["requirements"])

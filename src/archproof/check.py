@@ -74,6 +74,8 @@ def judge(run: Run, request: CheckRequest) -> CheckOutcome:
         "--no-header",
         "-rN",
         "--tb=no",
+        "-W",
+        "ignore::pytest.PytestAssertRewriteWarning",
         "--capture=no",
         "-p",
         "no:logging",
