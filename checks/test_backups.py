@@ -114,3 +114,176 @@ def test_backup_plan_keeps_copies(subject: Subject) -> None:
         f"{subject.test_id}: {'; '.join(problems) or 'no rules'}, required a scheduled rule "
         f"keeping backups ≥ {days} days"
     )
+
+
+# --- Copies in a second region -------------------------------------------------------------
+
+REPLICATIONS = "aws_db_instance_automated_backups_replication"
+
+
+def region_of_arn(value: object) -> str | None:
+    """``eu-west-1`` for ``arn:aws:rds:eu-west-1:…``; ``None`` for anything else."""
+    if isinstance(value, str) and value.startswith("arn:"):
+        parts = value.split(":")
+        if len(parts) > 3 and parts[3]:
+            return parts[3]
+    return None
+
+
+def home_region(resource: Resource) -> str | Unknown:
+    """Where a resource lives: the live region, else its ARN or availability zones."""
+    if resource.region:
+        return resource.region
+    found = region_of_arn(resource.get("arn"))
+    if found:
+        return found
+    zones = resource.get("availability_zones")
+    for zone in [resource.get("availability_zone"), *(zones if isinstance(zones, list) else [])]:
+        if isinstance(zone, str) and len(zone) > 1 and zone[-1].isalpha():
+            return zone[:-1]
+    return Unknown("the plan does not record the provider region of the database")
+
+
+def _copy_region_ok(dest: str | Unknown, home: str | Unknown, wanted: str) -> bool | Unknown:
+    """Is a copy in ``dest`` a copy in a second region (the documented one, if given)?
+
+    With a documented region, a copy there proves the claim unless the database is known to
+    live there itself; without one, both regions must be known and differ.
+    """
+    if isinstance(dest, Unknown):
+        return dest
+    if wanted:
+        return dest == wanted and home != dest
+    if isinstance(home, Unknown):
+        return home
+    return dest != home
+
+
+def _replication_region(subject: Subject, replication: Resource) -> str | Unknown:
+    if replication.region:
+        return replication.region
+    for attribute in ("id", "arn", "kms_key_id"):  # the replica's KMS key lives in its region
+        found = region_of_arn(replication.get(attribute))
+        if found:
+            return found
+    return Unknown("the plan does not record the region the backups are replicated to")
+
+
+def _vault_region(subject: Subject, plan: Resource, arn: object, path: str) -> str | Unknown:
+    found = region_of_arn(arn)
+    if found:
+        return found
+    for vault in subject.inventory.related(plan, path, kinds=("aws_backup_vault",)):
+        found = vault.region or region_of_arn(vault.get("arn"))
+        if found:
+            return found
+    return Unknown("the plan does not record the destination vault's region")
+
+
+def _selected(subject: Subject, plan: Resource, db: Resource) -> bool | Unknown:
+    """Does one of the plan's backup selections take the database?"""
+    inv = subject.inventory
+    selections = inv.referring(plan, "aws_backup_selection", "plan_id")
+    unknown: Unknown | None = None
+    if inv.errors_for(["aws_backup_selection"]):
+        unknown = Unknown("the backup selections could not be read")
+    arn = db.get("arn")
+    for selection in selections:
+        if any(r is db for r in inv.related(selection, "resources")):
+            return True
+        resources = selection.get("resources")
+        if isinstance(resources, Unknown) and not selection.refs.get("resources"):
+            unknown = resources  # a planned list of references names all it will hold
+        for pattern in resources if isinstance(resources, list) else []:
+            if pattern == "*" or (
+                isinstance(pattern, str) and isinstance(arn, str) and _arn_matches(arn, pattern)
+            ):
+                return True
+        tags = selection.get("selection_tag")
+        if isinstance(tags, Unknown):
+            unknown = tags
+        for tag in tags if isinstance(tags, list) else []:
+            if not isinstance(tag, dict) or str(tag.get("type", "")).upper() != "STRINGEQUALS":
+                continue
+            if db.tags.get(str(tag.get("key"))) == tag.get("value"):
+                return True
+    return unknown if unknown is not None else False
+
+
+def _arn_matches(arn: str, pattern: str) -> bool:
+    import fnmatch  # appended section: the file's imports belong to the functions above
+
+    return fnmatch.fnmatchcase(arn, pattern)
+
+
+def _backup_plan_copies(
+    subject: Subject, db: Resource, home: str | Unknown, wanted: str
+) -> list[tuple[bool | Unknown, str]]:
+    outcomes: list[tuple[bool | Unknown, str]] = []
+    for plan in subject.inventory.of_kind("aws_backup_plan"):
+        rules = plan.get("rule")
+        if isinstance(rules, Unknown):
+            outcomes.append((rules, f"{plan.label} rules"))
+            continue
+        for position, rule in enumerate(rules if isinstance(rules, list) else []):
+            copies = rule.get("copy_action") if isinstance(rule, dict) else None
+            if isinstance(copies, Unknown):
+                outcomes.append((copies, f"{plan.label} copy_action"))
+                continue
+            for copy in copies if isinstance(copies, list) else []:
+                arn = copy.get("destination_vault_arn") if isinstance(copy, dict) else None
+                dest = _vault_region(
+                    subject, plan, arn, f"rule.{position}.copy_action.destination_vault_arn"
+                )
+                what = f"{plan.label} copies to {dest if isinstance(dest, str) else '?'}"
+                taken = _selected(subject, plan, db)
+                if taken is False:
+                    outcomes.append((False, f"{what} but selects other resources"))
+                    continue
+                where = _copy_region_ok(dest, home, wanted)
+                if where is False:
+                    outcomes.append((False, what))
+                elif isinstance(taken, Unknown):
+                    outcomes.append((taken, f"{what}, if it selects the database"))
+                else:
+                    outcomes.append((where, what))
+    return outcomes
+
+
+@control(
+    "rds-backup-copied-to-second-region",
+    kinds=("aws_db_instance", "aws_rds_cluster"),
+    needs=(REPLICATIONS, "aws_backup_plan", "aws_backup_selection"),
+    severity="high",
+    params={"backup_copy_region": ""},
+    select=_backed_up_database,
+    frameworks={"AWS-WA": "REL09"},
+)
+def test_database_backups_are_copied_to_a_second_region(
+    subject: Subject, resource: Resource
+) -> None:
+    """Database backups are copied to a second region (replicated or by an AWS Backup copy rule)."""
+    wanted = str(subject.params["backup_copy_region"])
+    home = home_region(resource)
+    outcomes: list[tuple[bool | Unknown, str]] = []
+    if resource.kind == "aws_db_instance":
+        for replication in subject.inventory.referring(
+            resource, REPLICATIONS, "source_db_instance_arn"
+        ):
+            dest = _replication_region(subject, replication)
+            # AWS replicates automated backups only into another region: no home check needed.
+            ok = dest if isinstance(dest, Unknown) else (not wanted or dest == wanted)
+            where = dest if isinstance(dest, str) else "?"
+            outcomes.append((ok, f"{replication.label} replicates to {where}"))
+    outcomes += _backup_plan_copies(subject, resource, home, wanted)
+    if any(ok is True for ok, _ in outcomes):
+        return
+    findings = Findings(resource)
+    for ok, what in outcomes:
+        if isinstance(ok, Unknown):
+            findings.unknown(what, ok)
+    if not findings.unknowns:
+        region = f"region {wanted}" if wanted else "another region"
+        seen = "; ".join(what for _, what in outcomes) or None
+        findings.fail("backup copies", seen, f"automated backups replicated or copied to {region}")
+    findings.close()

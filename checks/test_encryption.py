@@ -218,3 +218,36 @@ def test_keys_rotate(resource: Resource) -> None:
     value = resource.get("enable_key_rotation")
     findings.check("enable_key_rotation", value, value is True, "true")
     findings.close()
+
+
+def _aws_managed_key(subject: Subject, resource: Resource) -> bool:
+    named = resource.get("kms_key_id")
+    if isinstance(named, str) and ("alias/aws/" in named):
+        return True
+    keys = subject.inventory.related(resource, "kms_key_id", kinds=("aws_kms_key",))
+    return any(
+        k.get("key_manager") == "AWS" or any(":alias/aws/" in i for i in k.ids) for k in keys
+    )
+
+
+@control(
+    "redshift-encrypted",
+    kinds=("aws_redshift_cluster",),
+    severity="high",
+    params={"redshift_kms": False},
+    frameworks=GDPR,
+)
+def test_warehouse_is_encrypted(subject: Subject, resource: Resource) -> None:
+    """Redshift clusters encrypt data at rest, with a customer-managed KMS key when documented."""
+    findings = Findings(resource)
+    value = resource.get("encrypted")
+    findings.check("encrypted", value, value in (True, "true"), "true")
+    if subject.params["redshift_kms"] in (True, "true"):
+        key = is_set(subject, resource, "kms_key_id")
+        if isinstance(key, Unknown):
+            findings.unknown("kms_key_id", key)
+        elif not key:
+            findings.fail("kms_key_id", resource.get("kms_key_id"), "a customer-managed KMS key")
+        elif _aws_managed_key(subject, resource):
+            findings.fail("kms_key_id", "an AWS-managed key", "a customer-managed KMS key")
+    findings.close()

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from archproof.controls.api import Findings, Selector, Subject, control
 from archproof.controls.facts import intended_tier
-from archproof.inventory.model import Resource, Unknown, is_unknown
+from archproof.inventory.model import Inventory, Resource, Unknown, is_unknown
 from archproof.inventory.network import PUBLIC, default_route_targets, subnet_tier, subnets_of
 from archproof.verdict import Failed, Inconclusive
 
@@ -214,7 +216,7 @@ def _allows_from_anywhere(rule: dict[str, object], ports: list[int]) -> bool | U
 @control(
     "nacl-guards-private-subnets",
     kinds=("aws_subnet",),
-    needs=("aws_network_acl",),
+    needs=("aws_network_acl", "aws_network_acl_rule"),
     severity="medium",
     params={**TIER_PARAMS, "admin_ports": [22, 3389]},
     select=lambda s, r: intended_tier(r, s.params) not in (None, PUBLIC),
@@ -229,8 +231,12 @@ def test_private_subnets_have_a_restrictive_acl(subject: Subject, resource: Reso
     if not custom:
         findings.fail("network ACL", "the VPC default (allows all)", "a dedicated network ACL")
     for acl in acls:
+        inline = acl.get("ingress")
+        if isinstance(inline, Unknown):
+            findings.unknown(f"{acl.address} ingress", inline)
+            continue
         rules = sorted(
-            (r for r in acl.get("ingress") or [] if isinstance(r, dict)),
+            [r for r in inline or [] if isinstance(r, dict)] + _rule_resources(inv, acl),
             key=lambda r: r["rule_no"] if isinstance(r.get("rule_no"), int) else 0,
         )
         for rule in rules:
@@ -245,6 +251,26 @@ def test_private_subnets_have_a_restrictive_acl(subject: Subject, resource: Reso
                 )
                 break
     findings.close()
+
+
+def _rule_resources(inv: Inventory, acl: Resource) -> list[dict[str, Any]]:
+    """``aws_network_acl_rule`` resources of an ACL, in the inline rule shape."""
+    rules = []
+    for rule in inv.referring(acl, "aws_network_acl_rule", "network_acl_id"):
+        if rule.get("egress") is True:
+            continue
+        rules.append(
+            {
+                "rule_no": rule.get("rule_number"),
+                "action": rule.get("rule_action"),
+                "protocol": rule.get("protocol"),
+                "from_port": rule.get("from_port"),
+                "to_port": rule.get("to_port"),
+                "cidr_block": rule.get("cidr_block"),
+                "ipv6_cidr_block": rule.get("ipv6_cidr_block"),
+            }
+        )
+    return rules
 
 
 @control(

@@ -69,9 +69,22 @@ def test_policy_documents_are_heredocs() -> None:
     assert '"Action": "kms:*"' in main
 
 
+def test_security_group_rules_are_separate_resources() -> None:
+    main = render_hcl(build("bragabot"))["main.tf"]
+    group = main[main.index('resource "aws_security_group" "app" {') :]
+    assert "ingress" not in group[: group.index("\n}\n")]
+    assert (
+        'resource "aws_vpc_security_group_ingress_rule" "app_ssh" {\n'
+        "  security_group_id            = aws_security_group.app.id\n"
+    ) in main
+    assert "  referenced_security_group_id = aws_security_group.bastion.id\n" in main
+    assert 'resource "aws_vpc_security_group_egress_rule" "app_out" {' in main
+
+
 @pytest.mark.skipif(shutil.which("terraform") is None, reason="no terraform binary")
-def test_terraform_fmt_accepts_the_hcl(tmp_path: Path) -> None:
-    write_hcl(build("bragabot", "http-forwards-plaintext"), tmp_path)
+@pytest.mark.parametrize("violation", ["http-forwards-plaintext", "certificate-expiring"])
+def test_terraform_fmt_accepts_the_hcl(tmp_path: Path, violation: str) -> None:
+    write_hcl(build("bragabot", violation), tmp_path)
     done = subprocess.run(
         ["terraform", "fmt", "-check", "-diff", "-recursive", str(tmp_path)],
         capture_output=True,

@@ -203,3 +203,51 @@ def test_attributes_outside_the_provider_schema_are_refused() -> None:
     )
     with pytest.raises(EstateError, match=r"aws_vpc\.main: not in the provider schema: cidr"):
         plan_document(estate)
+
+
+def test_security_group_rules_are_resources_naming_their_source(plan: dict[str, Any]) -> None:
+    changes, root = _changes(plan), _config(plan)
+    group = changes["aws_security_group.app"]["change"]
+    assert "ingress" not in group["after"] and group["after_unknown"]["ingress"] is True
+    assert "ingress" not in root["aws_security_group.app"]["expressions"]
+    rules = {a for a, c in changes.items() if c["type"].startswith("aws_vpc_security_group_")}
+    assert len(rules) == 9
+    ssh = changes["aws_vpc_security_group_ingress_rule.app_ssh"]["change"]
+    assert {k: ssh["after"][k] for k in ("ip_protocol", "from_port", "to_port", "cidr_ipv4")} == {
+        "ip_protocol": "tcp",
+        "from_port": 22,
+        "to_port": 22,
+        "cidr_ipv4": None,
+    }
+    assert ssh["after"]["tags_all"] == {}  # plugin-framework resource: known when untagged
+    assert ssh["after_unknown"]["referenced_security_group_id"] is True
+    expressions = root["aws_vpc_security_group_ingress_rule.app_ssh"]["expressions"]
+    assert expressions["referenced_security_group_id"] == {
+        "references": ["aws_security_group.bastion.id", "aws_security_group.bastion"]
+    }
+    assert expressions["security_group_id"] == {
+        "references": ["aws_security_group.app.id", "aws_security_group.app"]
+    }
+    out = changes["aws_vpc_security_group_egress_rule.app_out"]["change"]["after"]
+    assert (out["ip_protocol"], out["from_port"], out["to_port"]) == ("-1", None, None)
+    assert not any(r.startswith("aws_vpc_security_group_egress_rule.db") for r in rules)
+
+
+def test_untagged_tags_all_follows_the_provider_framework() -> None:
+    estate = Estate(
+        "untagged",
+        "us-east-1",
+        (
+            EstateResource("aws_sns_topic", "t", {"name": "t"}),
+            EstateResource(
+                "aws_vpc_security_group_ingress_rule",
+                "r",
+                {"security_group_id": "sg-1", "ip_protocol": "-1", "cidr_ipv4": "10.0.0.0/8"},
+            ),
+        ),
+    )
+    changes = _changes(plan_document(estate))
+    topic = changes["aws_sns_topic.t"]["change"]  # SDKv2: unknown until apply
+    assert "tags_all" not in topic["after"] and topic["after_unknown"]["tags_all"] is True
+    rule = changes["aws_vpc_security_group_ingress_rule.r"]["change"]
+    assert rule["after"]["tags_all"] == {} and rule["after_unknown"]["tags_all"] == {}

@@ -118,18 +118,29 @@ def test_security_groups_chain_lb_to_nodes_to_database(
         ]
     }
 
-    def ingress(name: str) -> set[tuple[int, str]]:
+    def rules(name: str, egress: bool = False) -> set[tuple[int | None, str]]:
         found = set()
-        for rule in groups[ids[name]]["IpPermissions"]:
-            found |= {(rule["FromPort"], r["CidrIp"]) for r in rule.get("IpRanges", [])}
-            found |= {(rule["FromPort"], p["GroupId"]) for p in rule.get("UserIdGroupPairs", [])}
+        group = groups[ids[name]]
+        for rule in group["IpPermissionsEgress"] if egress else group["IpPermissions"]:
+            port = rule.get("FromPort")
+            found |= {(port, r["CidrIp"]) for r in rule.get("IpRanges", [])}
+            found |= {(port, p["GroupId"]) for p in rule.get("UserIdGroupPairs", [])}
         return found
 
-    assert ingress("lb") == {(443, "0.0.0.0/0"), (80, "0.0.0.0/0")}
-    assert ingress("app") == {(8080, ids["lb"]), (22, ids["bastion"])}
-    assert ingress("bastion") == {(22, "203.0.113.0/24")}
-    assert ingress("db") == {(5432, ids["app"])}
+    assert rules("lb") == {(443, "0.0.0.0/0"), (80, "0.0.0.0/0")}
+    assert rules("app") == {(8080, ids["lb"]), (22, ids["bastion"])}
+    assert rules("bastion") == {(22, "203.0.113.0/24")}
+    assert rules("db") == {(5432, ids["app"])}
+    # the default allow-all egress is gone: only the egress rule resources remain
+    assert rules("lb", egress=True) == {(8080, "10.20.0.0/16")}
+    assert rules("bastion", egress=True) == {(22, "10.20.0.0/16")}
+    assert rules("app", egress=True) == {(None, "0.0.0.0/0")}
     assert groups[ids["db"]]["IpPermissionsEgress"] == []
+    created = session.client("ec2").describe_security_group_rules(
+        Filters=[{"Name": "group-id", "Values": list(ids.values())}]
+    )["SecurityGroupRules"]
+    rule_ids = {done.id(a) for a in done.resources if a.startswith("aws_vpc_security_group_")}
+    assert len(rule_ids) == 9 and {r["SecurityGroupRuleId"] for r in created} == rule_ids
     assert _tags(groups[ids["bastion"]])["Role"] == "bastion"
 
 

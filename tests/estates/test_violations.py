@@ -3,45 +3,57 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from archproof.estates import build, plan_document, reference, render_hcl, render_plan
-from archproof.estates.violations import Violation, find_violation
+from archproof.estates.violations import FORMS, Violation, find_violation
+
+SPEC = Path(__file__).resolve().parents[2] / "policies" / "bragabot.yaml"
 
 VIOLATIONS = reference("bragabot").violations
 COMPLIANT_PLAN = render_plan(build("bragabot"))
 COMPLIANT_HCL = render_hcl(build("bragabot"))
 
 
-def test_bragabot_seeds_one_violation_per_documented_control() -> None:
+def _spec_controls() -> set[str]:
+    spec = yaml.safe_load(SPEC.read_text(encoding="utf-8"))
+    return {
+        use if isinstance(use, str) else use["id"]
+        for requirement in spec["requirements"]
+        for use in requirement.get("controls", [])
+    }
+
+
+def test_bragabot_seeds_a_violation_for_every_control_its_spec_uses() -> None:
     ids = [v.id for v in VIOLATIONS]
     assert len(ids) == len(set(ids))
-    assert {v.control for v in VIOLATIONS} == {
-        "subnet-tier-matches-intent",
-        "workloads-in-private-tiers",
-        "database-not-publicly-accessible",
-        "database-multi-az",
-        "rds-encrypted",
-        "database-backup-retention",
-        "http-redirects-to-https",
-        "tls-policy-minimum",
-        "ssh-only-from-bastion",
-        "bastion-ingress-allow-list",
-        "database-reachable-only-from-app",
-        "no-admin-star-policy",
-        "cloudtrail-multi-region",
-        "alarms-on-metrics",
-        "s3-versioning",
-        "asg-capacity-floor",
-        "asg-elb-health-check",
-        "zone-spread",
-        "kms-key-rotation",
-        "lb-access-logs",
-    }
+    seeded = {v.control for v in VIOLATIONS}
+    # root MFA belongs to the account's root user: no plan shows it, and moto has none.
+    assert seeded == _spec_controls() - {"root-account-mfa"}
+    assert {c for v in VIOLATIONS for c in v.also_breaks} <= _spec_controls()
     compound = [v.id for v in VIOLATIONS if v.also_breaks]
-    assert compound == ["private-subnet-routes-to-igw"]
+    assert compound == [
+        "private-subnet-routes-to-igw",
+        "private-tier-one-zone",
+        "private-tier-without-egress",
+        "bastion-disk-unencrypted",
+    ]
+
+
+def test_only_the_imported_certificate_is_left_to_the_live_form() -> None:
+    partial = {v.id: v.forms for v in VIOLATIONS if v.forms != FORMS}
+    assert partial == {"certificate-expiring": ("live",)}
+    assert "Live only" in find_violation(VIOLATIONS, "certificate-expiring").description
+
+
+@pytest.mark.parametrize("forms", [(), ("plan", "state")])
+def test_a_violation_names_only_known_forms(forms: tuple[str, ...]) -> None:
+    with pytest.raises(ValueError, match="forms must be among"):
+        Violation("x", "x", "x", "some-control", lambda e: e, forms=forms)
 
 
 @pytest.mark.parametrize("violation", VIOLATIONS, ids=lambda v: v.id)
@@ -90,12 +102,13 @@ def test_structural_violations_show_in_the_plan() -> None:
         plan_document(build("bragabot", "database-unencrypted")), "aws_db_instance.main"
     )
     assert unencrypted["storage_encrypted"] is False
-    ssh = _after(
-        plan_document(build("bragabot", "ssh-to-nodes-from-internet")), "aws_security_group.app"
-    )
-    assert {"0.0.0.0/0"} == {
-        c for r in ssh["ingress"] if r["from_port"] == 22 for c in r["cidr_blocks"]
-    }
+    ssh_plan = plan_document(build("bragabot", "ssh-to-nodes-from-internet"))
+    ssh = ssh_plan["resource_changes"]
+    rule = _after(ssh_plan, "aws_vpc_security_group_ingress_rule.app_ssh")
+    assert (rule["from_port"], rule["cidr_ipv4"]) == (22, "0.0.0.0/0")
+    assert rule["referenced_security_group_id"] is None
+    unknown = next(c for c in ssh if c["address"].endswith("app_ssh"))["change"]["after_unknown"]
+    assert "referenced_security_group_id" not in unknown
     config = plan_document(build("bragabot", "nodes-in-one-zone"))["configuration"]
     asg = {r["address"]: r for r in config["root_module"]["resources"]}[
         "aws_autoscaling_group.nodes"

@@ -61,13 +61,14 @@ def test_broken_yaml_names_the_line(tmp_path: Path) -> None:
 
 def test_unknown_control_is_named_with_a_suggestion(tmp_path: Path) -> None:
     path = write(
-        tmp_path, MINIMAL.replace("database-not-publicly-accessible", "database-not-public")
+        tmp_path,
+        MINIMAL.replace("database-not-publicly-accessible", "database-not-publicly-accesible"),
     )
     with pytest.raises(SpecError) as caught:
         load_spec(path, CATALOGUE)
     message = str(caught.value)
     assert f"{path}:11" in message
-    assert "unknown control 'database-not-public'" in message
+    assert "unknown control 'database-not-publicly-accesible'" in message
     assert "did you mean 'database-not-publicly-accessible'" in message
 
 

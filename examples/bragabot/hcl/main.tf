@@ -33,30 +33,6 @@ resource "aws_security_group" "lb" {
   tags = {
     Name = "bragabot-lb"
   }
-
-  ingress {
-    description = "HTTPS from clients"
-    from_port   = 443
-    to_port     = 443
-    protocol    = "tcp"
-    cidr_blocks = ["0.0.0.0/0"]
-  }
-
-  ingress {
-    description = "HTTP from clients, redirected to HTTPS"
-    from_port   = 80
-    to_port     = 80
-    protocol    = "tcp"
-    cidr_blocks = ["0.0.0.0/0"]
-  }
-
-  egress {
-    description = "To the nodes"
-    from_port   = 8080
-    to_port     = 8080
-    protocol    = "tcp"
-    cidr_blocks = [module.network.vpc_cidr_block]
-  }
 }
 
 resource "aws_security_group" "bastion" {
@@ -68,22 +44,6 @@ resource "aws_security_group" "bastion" {
     Name = "bragabot-bastion"
     Role = "bastion"
   }
-
-  ingress {
-    description = "SSH from administrators"
-    from_port   = 22
-    to_port     = 22
-    protocol    = "tcp"
-    cidr_blocks = ["203.0.113.0/24"]
-  }
-
-  egress {
-    description = "SSH to the nodes"
-    from_port   = 22
-    to_port     = 22
-    protocol    = "tcp"
-    cidr_blocks = [module.network.vpc_cidr_block]
-  }
 }
 
 resource "aws_security_group" "app" {
@@ -94,49 +54,95 @@ resource "aws_security_group" "app" {
   tags = {
     Name = "bragabot-app"
   }
-
-  ingress {
-    description     = "Application traffic from the load balancer"
-    from_port       = 8080
-    to_port         = 8080
-    protocol        = "tcp"
-    security_groups = [aws_security_group.lb.id]
-  }
-
-  ingress {
-    description     = "SSH from the bastion"
-    from_port       = 22
-    to_port         = 22
-    protocol        = "tcp"
-    security_groups = [aws_security_group.bastion.id]
-  }
-
-  egress {
-    description = "Updates and APIs via NAT"
-    from_port   = 0
-    to_port     = 0
-    protocol    = "-1"
-    cidr_blocks = ["0.0.0.0/0"]
-  }
 }
 
 resource "aws_security_group" "db" {
   name        = "bragabot-db"
   description = "Database: PostgreSQL from the cluster nodes only"
   vpc_id      = module.network.vpc_id
-  egress      = []
 
   tags = {
     Name = "bragabot-db"
   }
+}
 
-  ingress {
-    description     = "PostgreSQL from the nodes"
-    from_port       = 5432
-    to_port         = 5432
-    protocol        = "tcp"
-    security_groups = [aws_security_group.app.id]
-  }
+resource "aws_vpc_security_group_ingress_rule" "lb_https" {
+  security_group_id = aws_security_group.lb.id
+  description       = "HTTPS from clients"
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+  cidr_ipv4         = "0.0.0.0/0"
+}
+
+resource "aws_vpc_security_group_ingress_rule" "lb_http" {
+  security_group_id = aws_security_group.lb.id
+  description       = "HTTP from clients, redirected to HTTPS"
+  ip_protocol       = "tcp"
+  from_port         = 80
+  to_port           = 80
+  cidr_ipv4         = "0.0.0.0/0"
+}
+
+resource "aws_vpc_security_group_egress_rule" "lb_to_nodes" {
+  security_group_id = aws_security_group.lb.id
+  description       = "To the nodes"
+  ip_protocol       = "tcp"
+  from_port         = 8080
+  to_port           = 8080
+  cidr_ipv4         = module.network.vpc_cidr_block
+}
+
+resource "aws_vpc_security_group_ingress_rule" "bastion_ssh" {
+  security_group_id = aws_security_group.bastion.id
+  description       = "SSH from administrators"
+  ip_protocol       = "tcp"
+  from_port         = 22
+  to_port           = 22
+  cidr_ipv4         = "203.0.113.0/24"
+}
+
+resource "aws_vpc_security_group_egress_rule" "bastion_ssh_out" {
+  security_group_id = aws_security_group.bastion.id
+  description       = "SSH to the nodes"
+  ip_protocol       = "tcp"
+  from_port         = 22
+  to_port           = 22
+  cidr_ipv4         = module.network.vpc_cidr_block
+}
+
+resource "aws_vpc_security_group_ingress_rule" "app_from_lb" {
+  security_group_id            = aws_security_group.app.id
+  description                  = "Application traffic from the load balancer"
+  ip_protocol                  = "tcp"
+  from_port                    = 8080
+  to_port                      = 8080
+  referenced_security_group_id = aws_security_group.lb.id
+}
+
+resource "aws_vpc_security_group_ingress_rule" "app_ssh" {
+  security_group_id            = aws_security_group.app.id
+  description                  = "SSH from the bastion"
+  ip_protocol                  = "tcp"
+  from_port                    = 22
+  to_port                      = 22
+  referenced_security_group_id = aws_security_group.bastion.id
+}
+
+resource "aws_vpc_security_group_egress_rule" "app_out" {
+  security_group_id = aws_security_group.app.id
+  description       = "Updates and APIs via NAT"
+  ip_protocol       = "-1"
+  cidr_ipv4         = "0.0.0.0/0"
+}
+
+resource "aws_vpc_security_group_ingress_rule" "db_postgres" {
+  security_group_id            = aws_security_group.db.id
+  description                  = "PostgreSQL from the nodes"
+  ip_protocol                  = "tcp"
+  from_port                    = 5432
+  to_port                      = 5432
+  referenced_security_group_id = aws_security_group.app.id
 }
 
 resource "aws_acm_certificate" "app" {

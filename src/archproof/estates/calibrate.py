@@ -5,9 +5,10 @@ Needs a ``terraform`` binary and the provider in a plugin directory (no network)
     python -m archproof.estates.calibrate --plugin-dir /opt/tf-plugins
 
 It trims ``terraform providers schema -json`` to the resource types estates use,
-then plans every reference estate's HCL for real and records what the provider
-plans for what the configuration leaves unset (defaults, blocks planned unknown),
-so the rendered plans carry the provider's own values, not guesses.
+then plans every reference estate's HCL (compliant and with each seeded violation)
+for real and records what the provider plans for what the configuration leaves
+unset (defaults, blocks planned unknown), so the rendered plans carry the
+provider's own values, not guesses.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -124,28 +126,43 @@ def refresh(terraform: str, plugin_dir: str) -> None:
         raw = json.loads(_terraform(["providers", "schema", "-json"], work, terraform))
         version = _locked_version(work)
     schemas = raw["provider_schemas"][PROVIDER]["resource_schemas"]
-    estates = [catalogue.build(name) for name in catalogue.names()]
+    estates = _calibration_estates()
     wanted = sorted(set(TYPES) | {r.type for e in estates for r in e.resources})
     out = {
         t: {"version": schemas[t]["version"], "block": _trim(schemas[t]["block"])} for t in wanted
     }
-    for estate in estates:
-        configured = _configured_values(estate)
+
+    def planned(estate: Estate) -> dict[str, Any]:
         with tempfile.TemporaryDirectory() as scratch:
             write_hcl(estate, Path(scratch))
-            plan = real_plan(Path(scratch), terraform, plugin_dir)
+            return real_plan(Path(scratch), terraform, plugin_dir)
+
+    with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
+        plans = list(pool.map(planned, estates))
+    for estate, plan in zip(estates, plans, strict=True):
+        configured = _configured_values(estate)
         for change in plan["resource_changes"]:
-            planned = change["change"]
+            body = change["change"]
             _learn_defaults(
                 configured.get(change["address"], {}),
-                planned["after"],
-                planned["after_unknown"],
+                body["after"],
+                body["after_unknown"],
                 out[change["type"]]["block"],
             )
     document = {"provider": PROVIDER, "version": version, "resources": out}
     SCHEMA_FILE.write_text(
         json.dumps(document, sort_keys=True, separators=(",", ":")) + "\n", encoding="utf-8"
     )
+
+
+def _calibration_estates() -> list[Estate]:
+    """Every reference estate, compliant and with each seeded violation: a violation may
+    leave unset what the compliant estate sets, and the provider plans defaults for it."""
+    found = []
+    for name in catalogue.names():
+        found.append(catalogue.build(name))
+        found += [catalogue.build(name, v.id) for v in catalogue.reference(name).violations]
+    return found
 
 
 def _locked_version(work: Path) -> str:

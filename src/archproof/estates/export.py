@@ -61,11 +61,12 @@ def _readme(name: str, violation: str | None) -> str:
         "",
         f"Seeded violations (`{command} --violation ID`) and the controls they break:",
         "",
-        "| id | control | what changes |",
-        "|---|---|---|",
+        "| id | controls it fails | forms | what changes |",
+        "|---|---|---|---|",
     ]
     lines += [
-        f"| `{v.id}` | {', '.join(f'`{c}`' for c in v.controls)} | {v.description} |"
+        f"| `{v.id}` | {', '.join(f'`{c}`' for c in v.controls)} | {', '.join(v.forms)} "
+        f"| {v.description} |"
         for v in reference.violations
     ]
     return "\n".join(lines) + "\n"

@@ -43,8 +43,13 @@ def plan_values(
     for name in extra_unknown:
         if name not in values:
             planned[name] = UNKNOWN
-    if "tags_all" in schema.block.attributes and "tags_all" not in values:
-        planned["tags_all"] = _tags_all(planned.get("tags"))
+    tags_all = schema.block.attributes.get("tags_all")
+    if tags_all is not None and "tags_all" not in values:
+        # Plugin-framework resources (tags_all computed only) plan untagged as {}; SDKv2
+        # ones (optional and computed) leave it unknown.
+        untagged: Any = UNKNOWN if tags_all.optional else {}
+        tags = planned.get("tags")
+        planned["tags_all"] = untagged if tags is None else _tags_all(tags)
     if resource_type in _PROVIDER_PLANNING:
         _PROVIDER_PLANNING[resource_type](planned, values)
     return planned

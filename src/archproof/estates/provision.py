@@ -23,6 +23,7 @@ from archproof.estates.provision_compute import PROVISIONERS as compute
 from archproof.estates.provision_data import PROVISIONERS as data
 from archproof.estates.provision_edge import PROVISIONERS as edge
 from archproof.estates.provision_network import PROVISIONERS as network
+from archproof.estates.provision_security import PROVISIONERS as security
 
 __all__ = ["MOTO_GAPS", "PROVISIONERS", "ProvisionError", "Provisioned", "provision"]
 
@@ -48,7 +49,7 @@ class Provisioned:
         return str(self.resources[address]["id"])
 
 
-PROVISIONERS: dict[str, Provisioner] = {**network, **edge, **compute, **data}
+PROVISIONERS: dict[str, Provisioner] = {**network, **security, **edge, **compute, **data}
 
 
 def provision(estate: Estate, session: boto3.Session) -> Provisioned:

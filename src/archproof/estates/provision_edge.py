@@ -16,6 +16,17 @@ from archproof.estates.provision_base import (
 
 
 def certificate(context: Context, values: Mapping[str, Any]) -> dict[str, Any]:
+    """Request an ACM certificate, or import one when the PEM body and key are given."""
+    if values.get("certificate_body"):
+        arn = context.client("acm").import_certificate(
+            **drop_none(
+                Certificate=values["certificate_body"].encode(),
+                PrivateKey=values["private_key"].encode(),
+                CertificateChain=(values.get("certificate_chain") or "").encode() or None,
+                Tags=tag_list(values) or None,
+            )
+        )["CertificateArn"]
+        return {"id": arn, "arn": arn}
     arn = context.client("acm").request_certificate(
         **drop_none(
             DomainName=values["domain_name"],

@@ -1,4 +1,7 @@
-"""Provisioners for the network: VPC, subnets, gateways, route tables, network ACLs."""
+"""Provisioners for the network: VPC, subnets, gateways, route tables, network ACLs.
+
+Security groups and their rules are in :mod:`archproof.estates.provision_security`.
+"""
 
 from __future__ import annotations
 
@@ -18,13 +21,13 @@ _ROUTE_TARGETS = {
 }
 
 
-def _tag(context: Context, resource_id: str, values: Mapping[str, Any]) -> None:
+def tag(context: Context, resource_id: str, values: Mapping[str, Any]) -> None:
     tags = tag_list(values)
     if tags:
         context.client("ec2").create_tags(Resources=[resource_id], Tags=tags)
 
 
-def _ec2_arn(context: Context, kind: str, resource_id: str) -> str:
+def ec2_arn(context: Context, kind: str, resource_id: str) -> str:
     return context.arn("ec2", f"{kind}/{resource_id}")
 
 
@@ -35,7 +38,7 @@ def vpc(context: Context, values: Mapping[str, Any]) -> dict[str, Any]:
         if attribute in values:
             name = "EnableDnsSupport" if attribute == "enable_dns_support" else "EnableDnsHostnames"
             ec2.modify_vpc_attribute(VpcId=vpc_id, **{name: {"Value": bool(values[attribute])}})
-    _tag(context, vpc_id, values)
+    tag(context, vpc_id, values)
     by_vpc = [{"Name": "vpc-id", "Values": [vpc_id]}]
     acl = ec2.describe_network_acls(Filters=[*by_vpc, {"Name": "default", "Values": ["true"]}])
     group = ec2.describe_security_groups(
@@ -46,7 +49,7 @@ def vpc(context: Context, values: Mapping[str, Any]) -> dict[str, Any]:
     )
     return {
         "id": vpc_id,
-        "arn": _ec2_arn(context, "vpc", vpc_id),
+        "arn": ec2_arn(context, "vpc", vpc_id),
         "default_network_acl_id": acl["NetworkAcls"][0]["NetworkAclId"],
         "default_security_group_id": group["SecurityGroups"][0]["GroupId"],
         "main_route_table_id": table["RouteTables"][0]["RouteTableId"],
@@ -66,10 +69,10 @@ def subnet(context: Context, values: Mapping[str, Any]) -> dict[str, Any]:
         ec2.modify_subnet_attribute(
             SubnetId=created["SubnetId"], MapPublicIpOnLaunch={"Value": True}
         )
-    _tag(context, created["SubnetId"], values)
+    tag(context, created["SubnetId"], values)
     return {
         "id": created["SubnetId"],
-        "arn": _ec2_arn(context, "subnet", created["SubnetId"]),
+        "arn": ec2_arn(context, "subnet", created["SubnetId"]),
         "availability_zone": created["AvailabilityZone"],
     }
 
@@ -79,13 +82,13 @@ def internet_gateway(context: Context, values: Mapping[str, Any]) -> dict[str, A
     gateway_id = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
     if values.get("vpc_id"):
         ec2.attach_internet_gateway(InternetGatewayId=gateway_id, VpcId=values["vpc_id"])
-    _tag(context, gateway_id, values)
-    return {"id": gateway_id, "arn": _ec2_arn(context, "internet-gateway", gateway_id)}
+    tag(context, gateway_id, values)
+    return {"id": gateway_id, "arn": ec2_arn(context, "internet-gateway", gateway_id)}
 
 
 def eip(context: Context, values: Mapping[str, Any]) -> dict[str, Any]:
     address = context.client("ec2").allocate_address(Domain=values.get("domain", "vpc"))
-    _tag(context, address["AllocationId"], values)
+    tag(context, address["AllocationId"], values)
     return {
         "id": address["AllocationId"],
         "allocation_id": address["AllocationId"],
@@ -101,7 +104,7 @@ def nat_gateway(context: Context, values: Mapping[str, Any]) -> dict[str, Any]:
             ConnectivityType=values.get("connectivity_type"),
         )
     )["NatGateway"]
-    _tag(context, created["NatGatewayId"], values)
+    tag(context, created["NatGatewayId"], values)
     return {"id": created["NatGatewayId"]}
 
 
@@ -116,8 +119,8 @@ def route_table(context: Context, values: Mapping[str, Any]) -> dict[str, Any]:
             else {"DestinationIpv6CidrBlock": route["ipv6_cidr_block"]}
         )
         ec2.create_route(RouteTableId=table_id, **destination, **targets)
-    _tag(context, table_id, values)
-    return {"id": table_id, "arn": _ec2_arn(context, "route-table", table_id)}
+    tag(context, table_id, values)
+    return {"id": table_id, "arn": ec2_arn(context, "route-table", table_id)}
 
 
 def route_table_association(context: Context, values: Mapping[str, Any]) -> dict[str, Any]:
@@ -169,8 +172,8 @@ def network_acl(context: Context, values: Mapping[str, Any]) -> dict[str, Any]:
     ]
     _acl_entries(context, acl_id, values)
     _associate_acl(context, acl_id, list(values.get("subnet_ids") or []))
-    _tag(context, acl_id, values)
-    return {"id": acl_id, "arn": _ec2_arn(context, "network-acl", acl_id)}
+    tag(context, acl_id, values)
+    return {"id": acl_id, "arn": ec2_arn(context, "network-acl", acl_id)}
 
 
 def default_network_acl(context: Context, values: Mapping[str, Any]) -> dict[str, Any]:
@@ -184,70 +187,8 @@ def default_network_acl(context: Context, values: Mapping[str, Any]) -> dict[str
                 NetworkAclId=acl_id, RuleNumber=entry["RuleNumber"], Egress=entry["Egress"]
             )
     _acl_entries(context, acl_id, values)
-    _tag(context, acl_id, values)
-    return {"id": acl_id, "arn": _ec2_arn(context, "network-acl", acl_id)}
-
-
-def _permissions(rules: list[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    permissions = []
-    for rule in rules:
-        protocol = str(rule.get("protocol", "-1"))
-        permission: dict[str, Any] = {"IpProtocol": protocol}
-        if protocol not in {"-1", "all"}:
-            permission.update(FromPort=rule["from_port"], ToPort=rule["to_port"])
-        note = {"Description": rule["description"]} if rule.get("description") else {}
-        if rule.get("cidr_blocks"):
-            permission["IpRanges"] = [{"CidrIp": c, **note} for c in rule["cidr_blocks"]]
-        if rule.get("security_groups"):
-            permission["UserIdGroupPairs"] = [
-                {"GroupId": g, **note} for g in rule["security_groups"]
-            ]
-        permissions.append(permission)
-    return permissions
-
-
-def set_group_rules(context: Context, group_id: str, values: Mapping[str, Any]) -> None:
-    """Make a security group's rules exactly the configured ones (as Terraform does)."""
-    ec2 = context.client("ec2")
-    group = ec2.describe_security_groups(GroupIds=[group_id])["SecurityGroups"][0]
-    if group["IpPermissions"]:
-        ec2.revoke_security_group_ingress(GroupId=group_id, IpPermissions=group["IpPermissions"])
-    if group["IpPermissionsEgress"]:
-        ec2.revoke_security_group_egress(
-            GroupId=group_id, IpPermissions=group["IpPermissionsEgress"]
-        )
-    if values.get("ingress"):
-        ec2.authorize_security_group_ingress(
-            GroupId=group_id, IpPermissions=_permissions(values["ingress"])
-        )
-    if values.get("egress"):
-        ec2.authorize_security_group_egress(
-            GroupId=group_id, IpPermissions=_permissions(values["egress"])
-        )
-
-
-def default_security_group(context: Context, values: Mapping[str, Any]) -> dict[str, Any]:
-    groups = context.client("ec2").describe_security_groups(
-        Filters=[
-            {"Name": "vpc-id", "Values": [values["vpc_id"]]},
-            {"Name": "group-name", "Values": ["default"]},
-        ]
-    )["SecurityGroups"]
-    group_id = groups[0]["GroupId"]
-    set_group_rules(context, group_id, values)
-    _tag(context, group_id, values)
-    return {"id": group_id, "arn": _ec2_arn(context, "security-group", group_id), "name": "default"}
-
-
-def security_group(context: Context, values: Mapping[str, Any]) -> dict[str, Any]:
-    group_id = context.client("ec2").create_security_group(
-        GroupName=values["name"],
-        Description=values.get("description", "Managed by Terraform"),
-        VpcId=values["vpc_id"],
-    )["GroupId"]
-    set_group_rules(context, group_id, values)
-    _tag(context, group_id, values)
-    return {"id": group_id, "arn": _ec2_arn(context, "security-group", group_id)}
+    tag(context, acl_id, values)
+    return {"id": acl_id, "arn": ec2_arn(context, "network-acl", acl_id)}
 
 
 PROVISIONERS: dict[str, Provisioner] = {
@@ -260,6 +201,4 @@ PROVISIONERS: dict[str, Provisioner] = {
     "aws_route_table_association": route_table_association,
     "aws_network_acl": network_acl,
     "aws_default_network_acl": default_network_acl,
-    "aws_default_security_group": default_security_group,
-    "aws_security_group": security_group,
 }

@@ -11,6 +11,9 @@ from dataclasses import dataclass
 
 from archproof.estates.model import Estate
 
+FORMS = ("plan", "live")
+"""Where a violation can show: the Terraform plan, and the provisioned (live) account."""
+
 
 @dataclass(frozen=True, slots=True)
 class Violation:
@@ -24,6 +27,14 @@ class Violation:
     apply: Callable[[Estate], Estate]
     also_breaks: tuple[str, ...] = ()
     """Controls the same edit cannot help breaking too (empty for all but compound edits)."""
+    forms: tuple[str, ...] = ("plan", "live")
+    """The forms that can show the break: a plan cannot know what only the cloud decides
+    (an imported certificate's expiry); the description says why a form is left out."""
+
+    def __post_init__(self) -> None:
+        unknown = set(self.forms) - set(FORMS)
+        if unknown or not self.forms:
+            raise ValueError(f"{self.id}: forms must be among {FORMS}, got {self.forms}")
 
     @property
     def controls(self) -> tuple[str, ...]:

@@ -76,8 +76,8 @@ def test_quiet_without_progress(moto: MotoServer, capsys: pytest.CaptureFixture[
 
 
 def test_unknown_service_is_a_usage_error() -> None:
-    with pytest.raises(UsageError, match="unknown AWS service lambda"):
-        collect_aws(AwsOptions(services=("ec2", "lambda")))
+    with pytest.raises(UsageError, match="unknown AWS service lightsail"):
+        collect_aws(AwsOptions(services=("ec2", "lightsail")))
 
 
 def test_unreachable_endpoint_of_one_service_is_recorded(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from archproof.estates.model import Ref
+from archproof.estates.model import Ref, ref
 
 NAME = "bragabot"
 REGION = "us-east-1"
@@ -26,25 +26,28 @@ def policy(document: dict[str, Any]) -> str:
 
 
 def sg_rule(
-    port: int | tuple[int, int],
+    group: str,
+    port: int | tuple[int, int] | None,
     *,
     protocol: str = "tcp",
     cidr: str | Ref | None = None,
-    sources: list[Ref] | None = None,
+    source: Ref | None = None,
     description: str = "",
 ) -> dict[str, Any]:
-    """One ``ingress``/``egress`` entry of an ``aws_security_group``."""
-    low, high = port if isinstance(port, tuple) else (port, port)
+    """The values of one ``aws_vpc_security_group_ingress_rule``/``…_egress_rule`` of the
+    security group ``aws_security_group.<group>``: one port range, one CIDR or one group."""
     rule: dict[str, Any] = {
+        "security_group_id": ref(f"aws_security_group.{group}.id"),
         "description": description,
-        "from_port": low,
-        "to_port": high,
-        "protocol": protocol,
+        "ip_protocol": protocol,
     }
+    if port is not None:
+        low, high = port if isinstance(port, tuple) else (port, port)
+        rule.update(from_port=low, to_port=high)
     if cidr is not None:
-        rule["cidr_blocks"] = [cidr]
-    if sources is not None:
-        rule["security_groups"] = sources
+        rule["cidr_ipv4"] = cidr
+    if source is not None:
+        rule["referenced_security_group_id"] = source
     return rule
 
 

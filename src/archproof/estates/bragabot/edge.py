@@ -18,13 +18,8 @@ VPC_CIDR = ref("module.network.vpc_cidr_block")
 TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
 
 
-def _group(
-    name: str,
-    description: str,
-    ingress: list[dict[str, object]],
-    egress: list[dict[str, object]],
-    **tags: str,
-) -> EstateResource:
+def _group(name: str, description: str, **tags: str) -> EstateResource:
+    """A security group whose rules are separate resources (none written inline)."""
     return EstateResource(
         "aws_security_group",
         name,
@@ -32,61 +27,63 @@ def _group(
             "name": f"{NAME}-{name}",
             "description": description,
             "vpc_id": VPC_ID,
-            "ingress": ingress,
-            "egress": egress,
             "tags": {"Name": f"{NAME}-{name}", **tags},
         },
     )
 
 
+def _ingress(name: str, values: dict[str, object]) -> EstateResource:
+    return EstateResource("aws_vpc_security_group_ingress_rule", name, values)
+
+
+def _egress(name: str, values: dict[str, object]) -> EstateResource:
+    return EstateResource("aws_vpc_security_group_egress_rule", name, values)
+
+
 def security_groups() -> list[EstateResource]:
+    """The groups, then one resource per rule (as the AWS provider v5 recommends)."""
+    lb, bastion, app = (ref(f"aws_security_group.{g}.id") for g in ("lb", "bastion", "app"))
     return [
-        _group(
-            "lb",
-            "Load balancer: HTTPS and HTTP from the internet",
-            [
-                sg_rule(443, cidr=ANYWHERE, description="HTTPS from clients"),
-                sg_rule(80, cidr=ANYWHERE, description="HTTP from clients, redirected to HTTPS"),
-            ],
-            [sg_rule(APP_PORT, cidr=VPC_CIDR, description="To the nodes")],
+        _group("lb", "Load balancer: HTTPS and HTTP from the internet"),
+        _group("bastion", "Bastion: SSH from the administrators' range only", Role="bastion"),
+        _group("app", "Cluster nodes: application port from the load balancer only"),
+        _group("db", "Database: PostgreSQL from the cluster nodes only"),
+        _ingress("lb_https", sg_rule("lb", 443, cidr=ANYWHERE, description="HTTPS from clients")),
+        _ingress(
+            "lb_http",
+            sg_rule("lb", 80, cidr=ANYWHERE, description="HTTP from clients, redirected to HTTPS"),
         ),
-        _group(
-            "bastion",
-            "Bastion: SSH from the administrators' range only",
-            [
-                sg_rule(22, cidr=ADMIN_CIDR, description="SSH from administrators"),
-            ],
-            [sg_rule(22, cidr=VPC_CIDR, description="SSH to the nodes")],
-            Role="bastion",
+        _egress("lb_to_nodes", sg_rule("lb", APP_PORT, cidr=VPC_CIDR, description="To the nodes")),
+        _ingress(
+            "bastion_ssh",
+            sg_rule("bastion", 22, cidr=ADMIN_CIDR, description="SSH from administrators"),
         ),
-        _group(
-            "app",
-            "Cluster nodes: application port from the load balancer only",
-            [
-                sg_rule(
-                    APP_PORT,
-                    sources=[ref("aws_security_group.lb.id")],
-                    description="Application traffic from the load balancer",
-                ),
-                sg_rule(
-                    22,
-                    sources=[ref("aws_security_group.bastion.id")],
-                    description="SSH from the bastion",
-                ),
-            ],
-            [sg_rule(0, protocol="-1", cidr=ANYWHERE, description="Updates and APIs via NAT")],
+        _egress(
+            "bastion_ssh_out",
+            sg_rule("bastion", 22, cidr=VPC_CIDR, description="SSH to the nodes"),
         ),
-        _group(
-            "db",
-            "Database: PostgreSQL from the cluster nodes only",
-            [
-                sg_rule(
-                    DB_PORT,
-                    sources=[ref("aws_security_group.app.id")],
-                    description="PostgreSQL from the nodes",
-                ),
-            ],
-            [],
+        _ingress(
+            "app_from_lb",
+            sg_rule(
+                "app",
+                APP_PORT,
+                source=lb,
+                description="Application traffic from the load balancer",
+            ),
+        ),
+        _ingress(
+            "app_ssh",
+            sg_rule("app", 22, source=bastion, description="SSH from the bastion"),
+        ),
+        _egress(
+            "app_out",
+            sg_rule(
+                "app", None, protocol="-1", cidr=ANYWHERE, description="Updates and APIs via NAT"
+            ),
+        ),
+        _ingress(
+            "db_postgres",
+            sg_rule("db", DB_PORT, source=app, description="PostgreSQL from the nodes"),
         ),
     ]
 

@@ -1,8 +1,13 @@
-"""Bragabot's seeded violations, one per control they must break."""
+"""Bragabot's seeded violations: at least one seeded for each control its spec uses.
+
+The later ones live in :mod:`.violations_network` and :mod:`.violations_data`.
+"""
 
 from __future__ import annotations
 
-from archproof.estates.bragabot.common import ANYWHERE, VPC_CIDR, policy, sg_rule
+from archproof.estates.bragabot.common import ANYWHERE, VPC_CIDR, policy
+from archproof.estates.bragabot.violations_data import DATA_VIOLATIONS
+from archproof.estates.bragabot.violations_network import NETWORK_VIOLATIONS
 from archproof.estates.model import Estate, ref
 from archproof.estates.violations import Violation
 
@@ -35,19 +40,24 @@ def _http_forwards(estate: Estate) -> Estate:
     return estate.with_value("aws_lb_listener.http", "default_action", [forward])
 
 
+def _from_cidr(estate: Estate, rule: str, cidr: str, description: str) -> Estate:
+    """An ingress rule resource made to admit ``cidr`` instead of its source group."""
+    address = f"aws_vpc_security_group_ingress_rule.{rule}"
+    edited = estate.without_value(address, "referenced_security_group_id")
+    edited = edited.with_value(address, "cidr_ipv4", cidr)
+    return edited.with_value(address, "description", description)
+
+
 def _ssh_from_internet_to_nodes(estate: Estate) -> Estate:
-    rule = sg_rule(22, cidr=ANYWHERE, description="SSH from anywhere")
-    return estate.with_value("aws_security_group.app", "ingress.1", rule)
+    return _from_cidr(estate, "app_ssh", ANYWHERE, "SSH from anywhere")
 
 
 def _bastion_open(estate: Estate) -> Estate:
-    rule = sg_rule(22, cidr=ANYWHERE, description="SSH from anywhere")
-    return estate.with_value("aws_security_group.bastion", "ingress.0", rule)
+    return _from_cidr(estate, "bastion_ssh", ANYWHERE, "SSH from anywhere")
 
 
 def _db_from_vpc(estate: Estate) -> Estate:
-    rule = sg_rule(5432, cidr=VPC_CIDR, description="PostgreSQL from the whole VPC")
-    return estate.with_value("aws_security_group.db", "ingress.0", rule)
+    return _from_cidr(estate, "db_postgres", VPC_CIDR, "PostgreSQL from the whole VPC")
 
 
 def _admin_star(estate: Estate) -> Estate:
@@ -217,4 +227,6 @@ VIOLATIONS = (
         "lb-access-logs",
         lambda e: e.with_value("aws_lb.app", "access_logs.0.enabled", False),
     ),
+    *NETWORK_VIOLATIONS,
+    *DATA_VIOLATIONS,
 )

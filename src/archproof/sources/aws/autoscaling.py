@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from archproof.inventory.secrets import redact_user_data
 from archproof.sources.aws.base import Scan, iso, tag_dict
 
 KINDS = ("aws_autoscaling_group", "aws_autoscaling_policy", "aws_launch_template")
@@ -168,6 +169,7 @@ def _version_data(data: dict[str, Any]) -> dict[str, Any]:
     return {
         "image_id": data.get("ImageId"),
         "instance_type": data.get("InstanceType"),
+        "user_data": redact_user_data(data.get("UserData")),  # names kept, never values
         "vpc_security_group_ids": list(data.get("SecurityGroupIds", ())),
         "iam_instance_profile": [{"arn": profile.get("Arn"), "name": profile.get("Name")}]
         if profile

@@ -13,6 +13,7 @@ from archproof.sources.aws import (
     acm,
     autoscaling,
     backup,
+    cloudfront,
     cloudtrail,
     cloudwatch,
     dynamodb,
@@ -23,10 +24,15 @@ from archproof.sources.aws import (
     gaps,
     iam,
     kms,
+    lambda_,
     messaging,
     rds,
+    rds_backups,
+    redshift,
     s3,
+    s3_policy,
     secrets,
+    wafv2,
 )
 from archproof.sources.aws.base import SOURCE, Scan
 from archproof.sources.aws.session import AwsSession
@@ -73,6 +79,13 @@ COLLECTORS: tuple[Collector, ...] = (
     Collector("backup", backup.collect, backup.KINDS),
     Collector("secretsmanager", secrets.collect_secrets, secrets.SECRETS_KINDS),
     Collector("ssm", secrets.collect_ssm, secrets.SSM_KINDS),
+    Collector("rds", rds_backups.collect, rds_backups.KINDS),
+    Collector("s3", s3_policy.collect, s3_policy.KINDS, is_global=True),
+    Collector("cloudfront", cloudfront.collect, cloudfront.KINDS, is_global=True),
+    Collector("wafv2", wafv2.collect, wafv2.KINDS),
+    Collector("wafv2", wafv2.collect_cloudfront, wafv2.KINDS[:1], is_global=True),
+    Collector("redshift", redshift.collect, redshift.KINDS),
+    Collector("lambda", lambda_.collect, lambda_.KINDS),
 )
 SERVICES: tuple[str, ...] = tuple(dict.fromkeys(c.service for c in COLLECTORS))
 

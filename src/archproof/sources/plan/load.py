@@ -166,7 +166,9 @@ def _resource(
         kind = "data." + kind
     attributes = values if values is not None else {}
     if values is not None:
-        attributes = synthesize_blocks(values, config.resource_config(parsed).get("expressions"))
+        expressions = config.resource_config(parsed).get("expressions")
+        attributes = synthesize_blocks(values, expressions)
+        attributes = _unwritten_inline_rules(kind, attributes, expressions)
     tags = next(
         (
             t
@@ -192,6 +194,31 @@ def _resource(
         ids=ids,
         missing=_NO_VALUES if values is None else None,
     )
+
+
+# Attributes a resource plans unknown when the configuration leaves them out, because
+# separate resources fill them in: a new security group's inline rules (rule resources),
+# a route table's routes (aws_route), an ACL's rules (aws_network_acl_rule), a bucket's
+# encryption and versioning (their own resources since provider v4).
+_FILLED_ELSEWHERE = {
+    "aws_security_group": ("ingress", "egress"),
+    "aws_route_table": ("route",),
+    "aws_network_acl": ("ingress", "egress"),
+    "aws_s3_bucket": ("server_side_encryption_configuration", "versioning", "logging"),
+}
+
+
+def _unwritten_inline_rules(kind: str, values: dict[str, Any], expressions: Any) -> dict[str, Any]:
+    """A group's unknown inline rules that the configuration does not write are none: the
+    group's rules are the separate rule resources, which the inventory reads on their own."""
+    if not isinstance(expressions, dict):
+        return values  # no configuration: nothing says the rules were left out
+    names = [
+        n
+        for n in _FILLED_ELSEWHERE.get(kind, ())
+        if isinstance(values.get(n), Unknown) and n not in expressions
+    ]
+    return {**values, **{n: [] for n in names}} if names else values
 
 
 def synthesize_blocks(values: dict[str, Any], expressions: Any) -> dict[str, Any]:

@@ -1,0 +1,329 @@
+"""rds-backup-copied-to-second-region and redshift-encrypted through the real plugin, on a
+real plan JSON document and on the real moto server."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import boto3
+
+from archproof.check import CheckRequest, judge
+from archproof.moto_server import MotoServer
+from archproof.run import Run
+from archproof.sources.aws import AwsOptions, collect_aws
+from archproof.sources.plan import load_plan
+from archproof.spec.model import Spec
+from archproof.verdict import Verdict, VerdictRecord
+
+LATER = object()  # a value known only after apply
+COPY = "rds-backup-copied-to-second-region"
+DR_VAULT = "arn:aws:backup:us-west-2:123456789012:backup-vault:dr"
+HOME_VAULT = "arn:aws:backup:us-east-1:123456789012:backup-vault:local"
+
+
+# --- a minimal `terraform show -json` document ----------------------------------------------
+
+
+def _split(value: Any) -> tuple[Any, Any]:
+    """(after, after_unknown) of a value holding ``LATER`` leaves."""
+    if value is LATER:
+        return None, True
+    if isinstance(value, dict):
+        after, unknown = {}, {}
+        for key, item in value.items():
+            known, later = _split(item)
+            if later is True:
+                unknown[key] = True
+                continue
+            after[key] = known
+            if later:
+                unknown[key] = later
+        return after, unknown
+    if isinstance(value, list):
+        pairs = [_split(item) for item in value]
+        later = [u or False for _, u in pairs]
+        return [a for a, _ in pairs], later if any(later) else []
+    return value, False
+
+
+def _has_later(value: Any) -> bool:
+    if value is LATER:
+        return True
+    if isinstance(value, dict):
+        return any(_has_later(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_has_later(v) for v in value)
+    return False
+
+
+def _expression(value: Any) -> Any:
+    if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+        return [
+            {k: e for k, v in item.items() if (e := _expression(v)) is not None} for item in value
+        ]
+    return None if _has_later(value) else {"constant_value": value}
+
+
+def _expressions(values: dict[str, Any], refs: dict[str, list[str]]) -> dict[str, Any]:
+    expressions = {k: e for k, v in values.items() if (e := _expression(v)) is not None}
+    for path, targets in refs.items():
+        node: Any = expressions
+        parts = path.split(".")
+        for part in parts[:-1]:
+            node = node[int(part)] if part.isdigit() else node.setdefault(part, [{}])
+        node[parts[-1]] = {"references": targets}
+    return expressions
+
+
+def planned(address: str, values: dict[str, Any], **refs: str) -> dict[str, Any]:
+    """One planned resource; ``refs`` maps an attribute path (``origin__0__domain_name``) to
+    the reference written in the configuration (``aws_s3_bucket.a.bucket_regional_domain_name``)."""
+    paths = {k.replace("__", "."): [v, v.rsplit(".", 1)[0]] for k, v in refs.items()}
+    return {"address": address, "values": values, "refs": paths}
+
+
+def plan_file(tmp_path: Path, *resources: dict[str, Any], name: str = "plan.json") -> Path:
+    planned_values, changes, configuration = [], [], []
+    for item in resources:
+        kind, name_ = item["address"].split(".")
+        after, unknown = _split(item["values"])
+        head = {"address": item["address"], "mode": "managed", "type": kind, "name": name_}
+        provider = {"provider_name": "registry.terraform.io/hashicorp/aws"}
+        planned_values.append(
+            {**head, **provider, "schema_version": 0, "values": after, "sensitive_values": {}}
+        )
+        change = {"actions": ["create"], "before": None, "after": after, "after_unknown": unknown}
+        changes.append({**head, **provider, "change": change})
+        configuration.append(
+            {
+                "address": item["address"],
+                "mode": "managed",
+                "type": kind,
+                "name": name_,
+                "provider_config_key": "aws",
+                "expressions": _expressions(item["values"], item["refs"]),
+                "schema_version": 0,
+            }
+        )
+    document = {
+        "format_version": "1.2",
+        "terraform_version": "1.9.8",
+        "planned_values": {"root_module": {"resources": planned_values}},
+        "resource_changes": changes,
+        "configuration": {
+            "provider_config": {"aws": {"name": "aws", "full_name": "hashicorp/aws"}},
+            "root_module": {"resources": configuration},
+        },
+    }
+    path = tmp_path / name
+    path.write_text(json.dumps(document, indent=1))
+    return path
+
+
+# --- judging through the plugin -------------------------------------------------------------
+
+Uses = list[tuple[str, str, dict[str, Any]]]  # requirement, control, params
+
+
+def spec(uses: Uses) -> Spec:
+    return Spec.model_validate(
+        {
+            "system": "data",
+            "cloud": "aws",
+            "document": "Data test",
+            "requirements": [
+                {
+                    "id": requirement,
+                    "claim": "c",
+                    "source": {"system": "Data", "section": "s"},
+                    "controls": [{"id": control, "params": params}],
+                }
+                for requirement, control, params in uses
+            ],
+        }
+    )
+
+
+def judged(run: Run, tmp_path: Path) -> dict[tuple[str, str], VerdictRecord]:
+    """Records by (requirement, resource)."""
+    judge(run, CheckRequest(spec_path="-", reports=tmp_path / "reports", quiet=True))
+    return {(r.requirement, r.resource): r for r in run.records}
+
+
+def verdicts(records: dict[tuple[str, str], VerdictRecord], requirement: str) -> dict[str, Verdict]:
+    return {resource: r.verdict for (q, resource), r in records.items() if q == requirement}
+
+
+USES: Uses = [
+    ("ANY", COPY, {}),
+    ("WEST", COPY, {"backup_copy_region": "us-west-2"}),
+    ("FRANKFURT", COPY, {"backup_copy_region": "eu-central-1"}),
+    ("REDSHIFT", "redshift-encrypted", {"redshift_kms": True}),
+]
+
+
+# --- plan -----------------------------------------------------------------------------------
+
+
+def warehouse(name: str, key: Any, encrypted: Any = True) -> dict[str, Any]:
+    return {"cluster_identifier": name, "encrypted": encrypted, "kms_key_id": key}
+
+
+def data_plan(tmp_path: Path) -> Path:
+    db = {"engine": "postgres", "arn": LATER, "backup_retention_period": 7}
+    rule = {"rule_name": "daily", "target_vault_name": "local", "schedule": "cron(0 5 * * ? *)"}
+    copy = {**rule, "copy_action": [{"destination_vault_arn": DR_VAULT}]}
+    return plan_file(
+        tmp_path,
+        planned("aws_db_instance.primary", {**db, "identifier": "primary"}),
+        planned(
+            "aws_db_instance_automated_backups_replication.primary",
+            {
+                "source_db_instance_arn": LATER,
+                "kms_key_id": "arn:aws:kms:eu-central-1:123456789012:key/dr",
+                "id": LATER,
+            },
+            source_db_instance_arn="aws_db_instance.primary.arn",
+        ),
+        planned("aws_db_instance.lonely", {**db, "identifier": "lonely"}),
+        planned(
+            "aws_db_instance.replica",
+            {**db, "identifier": "replica", "replicate_source_db": "primary"},
+        ),
+        planned(
+            "aws_rds_cluster.aurora",
+            {
+                "cluster_identifier": "aurora",
+                "arn": LATER,
+                "availability_zones": ["eu-west-1a", "eu-west-1b"],
+            },
+        ),
+        planned("aws_rds_cluster.nowhere", {"cluster_identifier": "nowhere", "arn": LATER}),
+        planned("aws_backup_plan.dr", {"name": "dr", "id": LATER, "rule": [copy]}),
+        planned(
+            "aws_backup_selection.clusters",
+            {"name": "clusters", "plan_id": LATER, "resources": LATER},
+            plan_id="aws_backup_plan.dr.id",
+            resources="aws_rds_cluster.aurora.arn",
+        ),
+        planned(
+            "aws_backup_selection.tagged",
+            {
+                "name": "tagged",
+                "plan_id": LATER,
+                "selection_tag": [{"type": "STRINGEQUALS", "key": "Backup", "value": "dr"}],
+            },
+            plan_id="aws_backup_plan.dr.id",
+        ),
+        planned(
+            "aws_rds_cluster.tagged",
+            {"cluster_identifier": "tagged", "arn": LATER, "tags": {"Backup": "dr"}},
+        ),
+        planned(
+            "aws_redshift_cluster.good",
+            {"cluster_identifier": "good", "encrypted": True, "kms_key_id": LATER},
+            kms_key_id="aws_kms_key.warehouse.arn",
+        ),
+        planned("aws_kms_key.warehouse", {"arn": LATER, "enable_key_rotation": True}),
+        planned("aws_redshift_cluster.aws_key", warehouse("aws_key", "alias/aws/redshift")),
+        planned("aws_redshift_cluster.chosen", warehouse("chosen", LATER)),  # AWS picks at apply
+        planned("aws_redshift_cluster.plain", warehouse("plain", LATER, encrypted=False)),
+        planned("aws_redshift_cluster.later", warehouse("later", LATER, encrypted=LATER)),
+    )
+
+
+def test_copies_and_warehouses_on_a_plan(tmp_path: Path) -> None:
+    inventory = load_plan(data_plan(tmp_path))
+    records = judged(Run(spec(USES), "default", [inventory]), tmp_path)
+    assert verdicts(records, "ANY") == {
+        "aws_db_instance.primary": Verdict.PASS,  # replicated (always to another region)
+        "aws_db_instance.lonely": Verdict.FAIL,
+        "aws_rds_cluster.aurora": Verdict.PASS,  # eu-west-1, copied to us-west-2
+        "aws_rds_cluster.nowhere": Verdict.FAIL,  # not selected by the copying plan
+        # copied to us-west-2, but the plan does not say where the cluster itself lives
+        "aws_rds_cluster.tagged": Verdict.INCONCLUSIVE,
+    }
+    assert verdicts(records, "WEST") == {
+        "aws_db_instance.primary": Verdict.FAIL,  # replicated to eu-central-1 (its key's region)
+        "aws_db_instance.lonely": Verdict.FAIL,
+        "aws_rds_cluster.aurora": Verdict.PASS,
+        "aws_rds_cluster.nowhere": Verdict.FAIL,
+        "aws_rds_cluster.tagged": Verdict.PASS,  # the documented region, selected by tag
+    }
+    assert verdicts(records, "FRANKFURT")["aws_db_instance.primary"] is Verdict.PASS
+    assert verdicts(records, "FRANKFURT")["aws_rds_cluster.aurora"] is Verdict.FAIL
+    lonely = records[("ANY", "aws_db_instance.lonely")].message
+    assert "required automated backups replicated or copied to another region" in lonely
+    assert verdicts(records, "REDSHIFT") == {
+        "aws_redshift_cluster.good": Verdict.PASS,
+        "aws_redshift_cluster.aws_key": Verdict.FAIL,
+        "aws_redshift_cluster.chosen": Verdict.INCONCLUSIVE,
+        "aws_redshift_cluster.plain": Verdict.FAIL,
+        "aws_redshift_cluster.later": Verdict.INCONCLUSIVE,
+    }
+    plain = records[("REDSHIFT", "aws_redshift_cluster.plain")].message
+    assert "encrypted=False, required true" in plain
+    aws_key = records[("REDSHIFT", "aws_redshift_cluster.aws_key")].message
+    assert "kms_key_id='an AWS-managed key', required a customer-managed KMS key" in aws_key
+
+
+# --- live -----------------------------------------------------------------------------------
+
+
+def backup_plan(aws: boto3.Session, name: str, vault_arn: str) -> None:
+    aws.client("backup").create_backup_plan(
+        BackupPlan={
+            "BackupPlanName": name,
+            "Rules": [
+                {
+                    "RuleName": "daily",
+                    "TargetBackupVaultName": "local",
+                    "ScheduleExpression": "cron(0 5 * * ? *)",
+                    "CopyActions": [{"DestinationBackupVaultArn": vault_arn}],
+                }
+            ],
+        }
+    )
+
+
+def test_copies_and_warehouses_on_a_live_account(
+    moto: MotoServer, aws: boto3.Session, tmp_path: Path
+) -> None:
+    aws.client("rds").create_db_instance(
+        DBInstanceIdentifier="orders",
+        Engine="postgres",
+        DBInstanceClass="db.t3.micro",
+        MasterUsername="app",
+        MasterUserPassword="Pa55word1",
+        AllocatedStorage=20,
+        BackupRetentionPeriod=7,
+    )
+    aws.client("backup").create_backup_vault(BackupVaultName="local")
+    backup_plan(aws, "same-region", HOME_VAULT)
+    redshift = aws.client("redshift")
+    common = {"NodeType": "dc2.large", "MasterUsername": "admin", "MasterUserPassword": "Pa55word1"}
+    key = aws.client("kms").create_key()["KeyMetadata"]["Arn"]
+    redshift.create_cluster(ClusterIdentifier="warehouse", Encrypted=True, KmsKeyId=key, **common)
+    redshift.create_cluster(ClusterIdentifier="scratch", **common)
+    options = AwsOptions(regions=("us-east-1",), services=("rds", "backup", "redshift", "kms"))
+    uses = [USES[0], USES[3]]
+
+    inventory = collect_aws(options)
+    records = judged(Run(spec(uses), "default", [inventory]), tmp_path / "first")
+    # the only copy rule stays in the database's own region: no second region
+    assert verdicts(records, "ANY")["orders"] is Verdict.FAIL
+    assert "copies to us-east-1" in records[("ANY", "orders")].message
+    assert verdicts(records, "REDSHIFT") == {"warehouse": Verdict.PASS, "scratch": Verdict.FAIL}
+
+    # A rule copying to us-west-2 would prove it if it selects the database, but moto does not
+    # implement ListBackupSelections, nor replicated automated backups: evidence missing.
+    backup_plan(aws, "cross-region", DR_VAULT)
+    inventory = collect_aws(options)
+    records = judged(Run(spec(uses), "default", [inventory]), tmp_path / "second")
+    found = verdicts(records, "ANY")
+    assert found.pop("orders") is Verdict.INCONCLUSIVE
+    assert "backup selections could not be read" in records[("ANY", "orders")].message
+    assert set(found.values()) == {Verdict.ERROR}  # ListBackupSelections named as the failure
+    assert all("ListBackupSelections" in resource for resource in found)
