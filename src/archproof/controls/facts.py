@@ -67,17 +67,29 @@ def unknown_reason(value: Any) -> str:
     return value.reason if isinstance(value, Unknown) else "known only after apply"
 
 
-def is_set(subject: Subject, resource: Resource, attribute: str) -> bool | Unknown:
+def is_set(subject: Subject, resource: Resource, attribute: str, *ref_paths: str) -> bool | Unknown:
     """Is the attribute given a value? In a plan, a reference to a planned resource counts.
 
     ``kms_master_key_id = aws_kms_key.main.arn`` is unknown before apply, yet certainly set.
+    ``ref_paths``: further attribute paths whose references also say it is set (a nested
+    block written as an attribute records its references on the enclosing attribute).
     """
     value = resource.get(attribute)
     if isinstance(value, Unknown):
-        if resource.refs.get(attribute) or subject.inventory.related(resource, attribute):
+        if any(resource.refs.get(p) for p in (attribute, *ref_paths)):
+            return True
+        if subject.inventory.related(resource, attribute):
             return True
         return value
     return value not in (None, "", [], {})
+
+
+def not_collected(subject: Subject, service: str) -> str | None:
+    """Why a live source has no evidence of a service it was told not to read; else ``None``."""
+    services = subject.inventory.scope.get("services")
+    if isinstance(services, list) and service not in services:
+        return f"the {service} service was not collected from {subject.source}"
+    return None
 
 
 def admits_only(subject: Subject, candidates: tuple[Resource, ...], roles: list[str]) -> bool:
