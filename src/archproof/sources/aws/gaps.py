@@ -20,7 +20,9 @@ EXTRA_VOLUME = "asg-instance-extra-volume"
 PLACEMENT = "asg-instance-placement"
 METADATA = "asg-instance-metadata-options"
 ROOT_MFA = "root-mfa"
+CACHE_MEMBERS = "elasticache-members"
 REASONS = {
+    CACHE_MEMBERS: "moto gap: a replication group holds one member whatever NumCacheClusters asks",
     ROOT_MFA: "moto gap: the local control plane has no root user, so root MFA cannot be shown",
     EXTRA_VOLUME: "moto gap: Auto Scaling instances get an extra unencrypted volume "
     "that is not in their launch template",
@@ -53,6 +55,10 @@ def apply(resources: list[Resource]) -> tuple[list[Resource], list[str]]:
             patched[(r.kind, r.address)] = _replace(r, instances=members_now)
             applied.add(PLACEMENT)
     for r in resources:
+        if r.kind == "aws_elasticache_replication_group":
+            unknown = Unknown(REASONS[CACHE_MEMBERS])
+            patched[(r.kind, r.address)] = _replace(r, num_cache_clusters=unknown)
+            applied.add(CACHE_MEMBERS)
         if r.kind == "aws_iam_account_summary":
             patched[(r.kind, r.address)] = _replace(
                 r, account_mfa_enabled=Unknown(REASONS[ROOT_MFA])
