@@ -144,3 +144,22 @@ def test_controls_run_under_plain_pytest(tmp_path: Path) -> None:
     assert "test_documented_tiers_exist[plan:" in done.stdout or "1 passed" in done.stdout
     data = json.loads(results.read_text())
     assert data["summary"]["pass"] == 1 and data["exit_code"] == 0
+
+
+def test_root_mfa_judged_on_the_account_summary(tmp_path: Path) -> None:
+    """moto has no root user (a named gap), so the account summary is built here by hand."""
+
+    def summary(value: object) -> Resource:
+        return Resource(
+            "aws_iam_account_summary", "iam-account-summary", "live", {"account_mfa_enabled": value}
+        )
+
+    for value, verdict in (
+        (True, Verdict.PASS),
+        (False, Verdict.FAIL),
+        (Unknown("moto gap: no root user"), Verdict.INCONCLUSIVE),
+    ):
+        run = Run(spec("root-account-mfa"), "default", [Inventory("live", [summary(value)])])
+        assert verdicts(run, tmp_path / str(value)[:8]) == {"iam-account-summary": verdict}
+    plan_only = Run(spec("root-account-mfa"), "default", [Inventory("plan", [summary(True)])])
+    assert verdicts(plan_only, tmp_path / "plan") == {}, "a plan cannot show root MFA"
