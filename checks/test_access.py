@@ -87,12 +87,14 @@ def test_bastion_admits_only_the_allow_list(subject: Subject, resource: Resource
         for cidr in rule.cidrs:
             if cidr in ANYWHERE or not cidr_within(cidr, allowed):
                 findings.fail(f"ingress {rule.ports} from", cidr, f"within {allowed}")
-        if rule.sources:
+        if rule.sources or rule.candidates:
             findings.fail(
                 f"ingress {rule.ports} from",
-                [s.address for s in rule.sources],
+                [s.address for s in (*rule.sources, *rule.candidates)],
                 f"address allow-list {allowed}",
             )
+        elif rule.unresolved is not None:
+            findings.unknown(f"ingress {rule.ports} source", rule.unresolved)
     findings.close()
 
 

@@ -143,6 +143,8 @@ def test_workloads_sit_in_non_public_subnets(subject: Subject, resource: Resourc
     subnets, gap = subnets_of(inv, resource)
     if gap is not None:
         findings.unknown("subnets", gap)
+    elif not subnets:
+        findings.unknown("subnets", "none named: it would land in the default VPC")
     for subnet in subnets:
         tier = subnet_tier(inv, subnet)
         findings.check(f"tier of {subnet.address}", tier, tier != PUBLIC, "private or isolated")
@@ -172,7 +174,9 @@ def test_no_public_addresses_outside_public_tier(subject: Subject, resource: Res
     else:
         subnets, gap = subnets_of(inv, resource)
         tiers = [subnet_tier(inv, s) for s in subnets]
-        if gap is not None or any(isinstance(t, Unknown) for t in tiers):
+        if not subnets and gap is None:
+            findings.unknown("subnet", "none named: it would land in the default VPC")
+        elif gap is not None or any(isinstance(t, Unknown) for t in tiers):
             findings.unknown("subnet tier", gap or next(t for t in tiers if isinstance(t, Unknown)))
         elif tiers and PUBLIC not in tiers:
             assoc = resource.get("associate_public_ip_address")

@@ -123,7 +123,14 @@ def _inline_rules(inv: Inventory, group: Resource, block: str) -> list[Rule]:
         sources_all = list(sources)
         if item.get("self") is True:
             sources_all.append(group)
-        cidrs = [*(_strings(item.get("cidr_blocks"))), *(_strings(item.get("ipv6_cidr_blocks")))]
+        cidrs = [
+            *_strings(item.get("cidr_blocks")),
+            *_strings(item.get("ipv6_cidr_blocks")),
+            *_strings(item.get("prefix_list_ids")),  # managed prefix lists: address sets too
+        ]
+        unresolved = unresolved or _unknown_of(
+            item.get("cidr_blocks"), item.get("ipv6_cidr_blocks"), item.get("prefix_list_ids")
+        )
         rules.append(
             Rule(
                 group,
@@ -141,9 +148,20 @@ def _inline_rules(inv: Inventory, group: Resource, block: str) -> list[Rule]:
 
 
 def _strings(value: Any) -> list[str]:
+    """The strings of an address list (an unknown list yields none: see ``_unknown_of``)."""
     if isinstance(value, Unknown):
-        return ["(known after apply)"]
+        return []
     return [v for v in value or [] if isinstance(v, str)]
+
+
+def _unknown_of(*values: Any) -> Unknown | None:
+    """The first unknown among a rule's address lists: its sources cannot be judged yet."""
+    for value in values:
+        if isinstance(value, Unknown):
+            return value
+        if isinstance(value, list) and any(isinstance(v, Unknown) for v in value):
+            return Unknown("an address in the rule is known only after apply")
+    return None
 
 
 def _rule_resources(inv: Inventory, group: Resource) -> list[Rule]:
@@ -157,7 +175,14 @@ def _rule_resources(inv: Inventory, group: Resource) -> list[Rule]:
             unresolved = Unknown("the source security group cannot be resolved")
         if rule.get("self") is True:
             sources.append(group)
-        cidrs = [*_strings(rule.get("cidr_blocks")), *_strings(rule.get("ipv6_cidr_blocks"))]
+        cidrs = [
+            *_strings(rule.get("cidr_blocks")),
+            *_strings(rule.get("ipv6_cidr_blocks")),
+            *_strings(rule.get("prefix_list_ids")),
+        ]
+        unresolved = unresolved or _unknown_of(
+            rule.get("cidr_blocks"), rule.get("ipv6_cidr_blocks"), rule.get("prefix_list_ids")
+        )
         rules.append(
             Rule(
                 group,
@@ -175,7 +200,14 @@ def _rule_resources(inv: Inventory, group: Resource) -> list[Rule]:
         unresolved = None
         if rule.get("referenced_security_group_id") not in (None, "") and not sources:
             unresolved = Unknown("the referenced security group cannot be resolved")
-        cidrs = [c for c in (rule.get("cidr_ipv4"), rule.get("cidr_ipv6")) if isinstance(c, str)]
+        cidrs = [
+            c
+            for c in (rule.get("cidr_ipv4"), rule.get("cidr_ipv6"), rule.get("prefix_list_id"))
+            if isinstance(c, str) and c
+        ]
+        unresolved = unresolved or _unknown_of(
+            rule.get("cidr_ipv4"), rule.get("cidr_ipv6"), rule.get("prefix_list_id")
+        )
         protocol = rule.get("ip_protocol")
         rules.append(
             Rule(
