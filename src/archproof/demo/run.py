@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 
-from archproof.demo.forms import FormResult, check_estate
+from archproof.demo.forms import POLICIES, FormResult, check_estate
 from archproof.demo.violations import ViolationResult, check_violations
 from archproof.estates import build, names, reference
 from archproof.moto_server import moto_server
+from archproof.spec.load import load_spec
 from archproof.verdict import Verdict
 
 
@@ -83,6 +84,7 @@ def run_demo(options: DemoOptions) -> int:
                     caught.append(result)
                     say("    " + result.line())
     _print_table(rows, say)
+    _print_spec_only(systems, say)
     elapsed = time.monotonic() - started
     summary = {
         "systems": list(systems),
@@ -105,6 +107,21 @@ def run_demo(options: DemoOptions) -> int:
     )
     say(f"done in {elapsed:.0f} s")
     return 1 if broken or missed else 0
+
+
+def _print_spec_only(systems: tuple[str, ...], say: Callable[[str], None]) -> None:
+    """Specs with no reference estate yet: what they claim, and that nothing proves it here."""
+    for path in sorted(POLICIES.glob("*.yaml")):
+        system = path.stem
+        if system in systems or system.endswith(".waivers"):
+            continue
+        spec = load_spec(path)
+        provable = sum(1 for r in spec.requirements if r.controls)
+        pending = sum(1 for r in spec.requirements if r.not_provable)
+        say(
+            f"{system:18} spec only ({spec.cloud}): {len(spec.requirements)} requirements, "
+            f"{provable} with controls, {pending} not yet provable — no reference estate yet"
+        )
 
 
 def _print_table(rows: list[FormResult], say: Callable[[str], None]) -> None:
