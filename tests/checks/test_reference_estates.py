@@ -18,6 +18,9 @@ from archproof.verdict import Verdict
 
 SYSTEMS = names()
 VIOLATIONS = [(system, v) for system in SYSTEMS for v in reference(system).violations]
+# AeroFS's spec uses 11 controls (9 judge a plan): smaller floors than the bragabot-sized ones.
+MIN_PASSES = {"aerofs": 20}
+MIN_SHARED = {"aerofs": 8}
 
 
 def worst_by_control(result: FormResult) -> dict[str, Verdict]:
@@ -36,7 +39,7 @@ def test_compliant_estate_passes_on_plan_and_live(
     _, results = check_estate(system, build(system), moto, tmp_path)
     assert [r.form for r in results] == list(FORMS)
     for result in results:
-        assert result.count(Verdict.PASS) > 40
+        assert result.count(Verdict.PASS) > MIN_PASSES.get(system, 40)
         for record in result.records:
             if record.verdict is Verdict.PASS:
                 continue
@@ -53,7 +56,7 @@ def test_plan_and_live_agree_control_by_control(
     plan_worst, live_worst = worst_by_control(plan), worst_by_control(live)
     gaps = {r.control for r in live.records if "moto gap" in r.message}
     shared = (set(plan_worst) & set(live_worst)) - gaps
-    assert len(shared) > 10
+    assert len(shared) > MIN_SHARED.get(system, 10)
     assert {c: plan_worst[c] for c in shared} == {c: live_worst[c] for c in shared}
 
 

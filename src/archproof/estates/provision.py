@@ -22,8 +22,11 @@ from archproof.estates.provision_base import Context, Provisioner, ProvisionErro
 from archproof.estates.provision_compute import PROVISIONERS as compute
 from archproof.estates.provision_data import PROVISIONERS as data
 from archproof.estates.provision_edge import PROVISIONERS as edge
+from archproof.estates.provision_identity import PROVISIONERS as identity
+from archproof.estates.provision_levels_types import PROVISIONERS as levels_types
 from archproof.estates.provision_network import PROVISIONERS as network
 from archproof.estates.provision_security import PROVISIONERS as security
+from archproof.estates.provision_serverless import PROVISIONERS as serverless
 
 __all__ = ["MOTO_GAPS", "PROVISIONERS", "ProvisionError", "Provisioned", "provision"]
 
@@ -49,7 +52,16 @@ class Provisioned:
         return str(self.resources[address]["id"])
 
 
-PROVISIONERS: dict[str, Provisioner] = {**network, **security, **edge, **compute, **data}
+PROVISIONERS: dict[str, Provisioner] = {
+    **network,
+    **security,
+    **edge,
+    **compute,
+    **data,
+    **levels_types,
+    **identity,
+    **serverless,
+}
 
 
 def provision(estate: Estate, session: boto3.Session) -> Provisioned:

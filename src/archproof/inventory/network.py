@@ -236,6 +236,8 @@ def subnets_of(inv: Inventory, resource: Resource) -> tuple[list[Resource], Unkn
     found = []
     gap = None
     for path in SUBNET_PATHS.get(resource.kind, ()):
+        if found and is_unknown(resource.get(path)):
+            break  # a computed alternative (subnet_mapping beside subnets) adds nothing
         targets = inv.related(resource, path, kinds=("aws_subnet", "aws_default_subnet"))
         found.extend(t for t in targets if t not in found)
         value = resource.get(path)
