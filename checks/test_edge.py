@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from archproof.controls.api import Findings, Subject, control
-from archproof.controls.facts import is_set, not_collected
+from archproof.controls.facts import internet_facing, is_set, not_collected
 from archproof.controls.tls import version_tuple
 from archproof.inventory.model import Resource, Unknown
 
@@ -121,13 +121,6 @@ def test_distribution_serves_viewers_only_over_https(subject: Subject, resource:
         )
     _judge_viewer_tls(subject, resource, str(subject.params["min_tls"]), findings)
     findings.close()
-
-
-def internet_facing(lb: Resource) -> bool | Unknown:
-    internal = lb.get("internal")
-    if isinstance(internal, Unknown):
-        return internal
-    return internal is not True
 
 
 def _public_entry(subject: Subject, resource: Resource) -> bool:

@@ -5,18 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 from archproof.controls.api import Findings, Subject, control
+from archproof.controls.facts import internet_facing
 from archproof.controls.tls import minimum_tls, version_tuple
 from archproof.inventory.model import Resource, Unknown, is_unknown
 
 LISTENERS = ("aws_lb_listener",)
 SECURE = ("HTTPS", "TLS")
-
-
-def _internet_facing(lb: Resource) -> bool | Unknown:
-    internal = lb.get("internal")
-    if isinstance(internal, Unknown):
-        return internal
-    return internal is not True
 
 
 def _lb_of(subject: Subject, listener: Resource) -> Resource | None:
@@ -29,7 +23,7 @@ def _secure(subject: Subject, listener: Resource) -> bool:
 
 
 def _public_lb(subject: Subject, lb: Resource) -> bool:
-    facing = _internet_facing(lb)
+    facing = internet_facing(lb)
     return isinstance(facing, Unknown) or facing is True
 
 
@@ -43,7 +37,7 @@ def _public_lb(subject: Subject, lb: Resource) -> bool:
 def test_public_entry_terminates_tls(subject: Subject, resource: Resource) -> None:
     """Internet-facing load balancers terminate TLS on an HTTPS (or TLS) listener."""
     findings = Findings(resource)
-    facing = _internet_facing(resource)
+    facing = internet_facing(resource)
     if isinstance(facing, Unknown):
         findings.unknown("internal", facing)
     listeners = subject.inventory.referring(resource, "aws_lb_listener", "load_balancer_arn")

@@ -95,3 +95,11 @@ def not_collected(subject: Subject, service: str) -> str | None:
 def admits_only(subject: Subject, candidates: tuple[Resource, ...], roles: list[str]) -> bool:
     """Whichever of these groups a rule turns out to admit, is each one in the roles?"""
     return bool(candidates) and all(group_in_roles(subject, c, roles) for c in candidates)
+
+
+def internet_facing(lb: Resource) -> bool | Unknown:
+    """Is a load balancer internet-facing? (``internal`` unset means internet-facing.)"""
+    internal = lb.get("internal")
+    if isinstance(internal, Unknown):
+        return internal
+    return internal is not True
