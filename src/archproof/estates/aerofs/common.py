@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 
-from archproof.estates.bragabot.common import policy, sg_rule
+from archproof.estates.shared.rules import policy, sg_rule
 
 __all__ = [
     "ADMIN_CIDR",

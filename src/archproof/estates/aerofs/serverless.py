@@ -13,6 +13,8 @@ import zipfile
 
 from archproof.estates.aerofs.common import NAME, REGION, policy
 from archproof.estates.model import EstateResource, ref, tpl
+from archproof.estates.shared import storage
+from archproof.estates.shared.rules import trust
 
 ARTIFACT_BUCKET = "aerofs-artifacts-usw2"
 FUNCTION = f"{NAME}-ingest"
@@ -21,16 +23,7 @@ HANDLER_CODE = (
     "def handle(event, context):\n"
     '    return {"statusCode": 202, "body": json.dumps({"accepted": True})}\n'
 )
-LAMBDA_TRUST = {
-    "Version": "2012-10-17",
-    "Statement": [
-        {
-            "Effect": "Allow",
-            "Principal": {"Service": "lambda.amazonaws.com"},
-            "Action": "sts:AssumeRole",
-        }
-    ],
-}
+LAMBDA_TRUST = trust("lambda.amazonaws.com")
 INGEST_POLICY = {
     "Version": "2012-10-17",
     "Statement": [
@@ -67,17 +60,7 @@ def _artifacts() -> list[EstateResource]:
             "artifacts",
             {"bucket": ARTIFACT_BUCKET, "tags": {"Name": ARTIFACT_BUCKET}},
         ),
-        EstateResource(
-            "aws_s3_bucket_public_access_block",
-            "artifacts",
-            {
-                "bucket": bucket,
-                "block_public_acls": True,
-                "block_public_policy": True,
-                "ignore_public_acls": True,
-                "restrict_public_buckets": True,
-            },
-        ),
+        storage.public_access_block("artifacts"),
         EstateResource(
             "aws_s3_object",
             "ingest",

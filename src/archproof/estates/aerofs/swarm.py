@@ -9,20 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from archproof.estates.aerofs.common import AMI, NAME, REGION, policy, user_data
-from archproof.estates.model import EstateResource, ref
+from archproof.estates.aerofs.common import AMI, NAME, REGION, user_data
+from archproof.estates.model import EstateResource
+from archproof.estates.shared import compute
 
 PARAMETERS = f"arn:aws:ssm:{REGION}:*:parameter/{NAME}/swarm/*"
-EC2_TRUST = {
-    "Version": "2012-10-17",
-    "Statement": [
-        {
-            "Effect": "Allow",
-            "Principal": {"Service": "ec2.amazonaws.com"},
-            "Action": "sts:AssumeRole",
-        }
-    ],
-}
 DISCOVER = {
     "Sid": "DiscoverPeers",
     "Effect": "Allow",
@@ -72,95 +63,34 @@ def boot_script(role: str) -> str:
 
 
 def identity(role: str) -> list[EstateResource]:
-    name = f"{NAME}-swarm-{role}"
-    return [
-        EstateResource(
-            "aws_iam_role",
-            role,
-            {
-                "name": name,
-                "assume_role_policy": policy(EC2_TRUST),
-                "tags": {"Name": name},
-            },
-        ),
-        EstateResource(
-            "aws_iam_role_policy",
-            role,
-            {
-                "name": name,
-                "role": ref(f"aws_iam_role.{role}.id"),
-                "policy": policy(POLICIES[role]),
-            },
-        ),
-        EstateResource(
-            "aws_iam_instance_profile",
-            role,
-            {"name": name, "role": ref(f"aws_iam_role.{role}.name"), "tags": {"Name": name}},
-        ),
-    ]
+    return compute.instance_role(role, f"{NAME}-swarm-{role}", POLICIES[role])
 
 
 def nodes(role: str) -> list[EstateResource]:
     name = f"{NAME}-swarm-{role}"
     low, high, desired, kind = SIZES[role]
     return [
-        EstateResource(
-            "aws_launch_template",
+        compute.launch_template(
             role,
-            {
-                "name": name,
-                "image_id": AMI,
-                "instance_type": kind,
-                "vpc_security_group_ids": [ref(f"aws_security_group.{role}.id")],
-                "iam_instance_profile": [{"name": ref(f"aws_iam_instance_profile.{role}.name")}],
-                "metadata_options": [{"http_endpoint": "enabled", "http_tokens": "required"}],
-                "user_data": user_data(boot_script(role)),
-                "tags": {"Name": name},
-            },
+            name,
+            ami=AMI,
+            instance_type=kind,
+            security_group=role,
+            profile=role,
+            user_data=user_data(boot_script(role)),
         ),
-        EstateResource(
-            "aws_autoscaling_group",
+        compute.autoscaling_group(
             role,
-            {
-                "name": name,
-                "min_size": low,
-                "max_size": high,
-                "desired_capacity": desired,
-                "vpc_zone_identifier": ref("module.network.private_subnet_ids"),
-                "health_check_type": "EC2",
-                "health_check_grace_period": 300,
-                "launch_template": [
-                    {"id": ref(f"aws_launch_template.{role}.id"), "version": "$Latest"}
-                ],
-                "tag": [
-                    {"key": "Name", "value": name, "propagate_at_launch": True},
-                    {"key": "Role", "value": f"swarm-{role}", "propagate_at_launch": True},
-                ],
-            },
+            name,
+            template=role,
+            sizes=(low, high, desired),
+            tags={"Name": name, "Role": f"swarm-{role}"},
         ),
     ]
 
 
 def worker_scaling() -> list[EstateResource]:
-    return [
-        EstateResource(
-            "aws_autoscaling_policy",
-            "worker_cpu",
-            {
-                "name": f"{NAME}-swarm-worker-cpu",
-                "autoscaling_group_name": ref("aws_autoscaling_group.worker.name"),
-                "policy_type": "TargetTrackingScaling",
-                "target_tracking_configuration": [
-                    {
-                        "predefined_metric_specification": [
-                            {"predefined_metric_type": "ASGAverageCPUUtilization"}
-                        ],
-                        "target_value": 65,
-                    }
-                ],
-            },
-        )
-    ]
+    return [compute.cpu_scaling("worker_cpu", f"{NAME}-swarm-worker-cpu", "worker", 65)]
 
 
 def cluster() -> list[EstateResource]:

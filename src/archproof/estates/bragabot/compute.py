@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from archproof.estates.bragabot.common import AMI, DATA_BUCKET, NAME, policy
+from archproof.estates.bragabot.common import AMI, DATA_BUCKET, NAME
 from archproof.estates.model import EstateResource, ref
+from archproof.estates.shared import compute
 
 KMS_ARN = ref("aws_kms_key.main.arn")
 
@@ -35,16 +36,6 @@ NODE_POLICY = {
         },
     ],
 }
-EC2_TRUST = {
-    "Version": "2012-10-17",
-    "Statement": [
-        {
-            "Effect": "Allow",
-            "Principal": {"Service": "ec2.amazonaws.com"},
-            "Action": "sts:AssumeRole",
-        }
-    ],
-}
 
 
 def _root_volume(size: int) -> dict[str, object]:
@@ -52,109 +43,31 @@ def _root_volume(size: int) -> dict[str, object]:
 
 
 def bastion() -> list[EstateResource]:
-    return [
-        EstateResource(
-            "aws_instance",
-            "bastion",
-            {
-                "ami": AMI,
-                "instance_type": "t3.micro",
-                "subnet_id": ref("module.network.public_subnet_ids[0]"),
-                "vpc_security_group_ids": [ref("aws_security_group.bastion.id")],
-                "associate_public_ip_address": True,
-                "monitoring": True,
-                "root_block_device": [_root_volume(20)],
-                "metadata_options": [{"http_endpoint": "enabled", "http_tokens": "required"}],
-                "tags": {"Name": f"{NAME}-bastion", "Role": "bastion"},
-            },
-        )
-    ]
+    return [compute.bastion(NAME, AMI, _root_volume(20), monitoring=True)]
 
 
 def identity() -> list[EstateResource]:
-    return [
-        EstateResource(
-            "aws_iam_role",
-            "node",
-            {
-                "name": f"{NAME}-k8s-node",
-                "assume_role_policy": policy(EC2_TRUST),
-                "tags": {"Name": f"{NAME}-k8s-node"},
-            },
-        ),
-        EstateResource(
-            "aws_iam_role_policy",
-            "node",
-            {
-                "name": f"{NAME}-k8s-node",
-                "role": ref("aws_iam_role.node.id"),
-                "policy": policy(NODE_POLICY),
-            },
-        ),
-        EstateResource(
-            "aws_iam_instance_profile",
-            "node",
-            {
-                "name": f"{NAME}-k8s-node",
-                "role": ref("aws_iam_role.node.name"),
-                "tags": {"Name": f"{NAME}-k8s-node"},
-            },
-        ),
-    ]
+    return compute.instance_role("node", f"{NAME}-k8s-node", NODE_POLICY)
 
 
 def nodes(min_size: int) -> list[EstateResource]:
     return [
-        EstateResource(
-            "aws_launch_template",
+        compute.launch_template(
             "node",
-            {
-                "name": f"{NAME}-k8s-node",
-                "image_id": AMI,
-                "instance_type": "m6i.large",
-                "vpc_security_group_ids": [ref("aws_security_group.app.id")],
-                "iam_instance_profile": [{"name": ref("aws_iam_instance_profile.node.name")}],
-                "metadata_options": [{"http_endpoint": "enabled", "http_tokens": "required"}],
-                "block_device_mappings": [{"device_name": "/dev/xvda", "ebs": [_root_volume(50)]}],
-                "tags": {"Name": f"{NAME}-k8s-node"},
-            },
+            f"{NAME}-k8s-node",
+            ami=AMI,
+            instance_type="m6i.large",
+            security_group="app",
+            profile="node",
+            block_device_mappings=compute.root_disk(_root_volume(50)),
         ),
-        EstateResource(
-            "aws_autoscaling_group",
+        compute.autoscaling_group(
             "nodes",
-            {
-                "name": f"{NAME}-k8s-nodes",
-                "min_size": min_size,
-                "max_size": 6,
-                "desired_capacity": min_size,
-                "vpc_zone_identifier": ref("module.network.private_subnet_ids"),
-                "health_check_type": "ELB",
-                "health_check_grace_period": 300,
-                "target_group_arns": [ref("aws_lb_target_group.app.arn")],
-                "launch_template": [
-                    {"id": ref("aws_launch_template.node.id"), "version": "$Latest"}
-                ],
-                "tag": [
-                    {"key": "Name", "value": f"{NAME}-k8s-node", "propagate_at_launch": True},
-                    {"key": "Role", "value": "k8s-node", "propagate_at_launch": True},
-                ],
-            },
+            f"{NAME}-k8s-nodes",
+            template="node",
+            sizes=(min_size, 6, min_size),
+            tags={"Name": f"{NAME}-k8s-node", "Role": "k8s-node"},
+            target_group="app",
         ),
-        EstateResource(
-            "aws_autoscaling_policy",
-            "cpu",
-            {
-                "name": f"{NAME}-k8s-nodes-cpu",
-                "autoscaling_group_name": ref("aws_autoscaling_group.nodes.name"),
-                "policy_type": "TargetTrackingScaling",
-                "target_tracking_configuration": [
-                    {
-                        "predefined_metric_specification": [
-                            {"predefined_metric_type": "ASGAverageCPUUtilization"}
-                        ],
-                        "target_value": 60,
-                    }
-                ],
-            },
-        ),
+        compute.cpu_scaling("cpu", f"{NAME}-k8s-nodes-cpu", "nodes", 60),
     ]

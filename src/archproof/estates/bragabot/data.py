@@ -6,6 +6,7 @@ from typing import Any
 
 from archproof.estates.bragabot.common import DATA_BUCKET, DB_PORT, LOG_BUCKET, NAME, policy
 from archproof.estates.model import EstateResource, ref
+from archproof.estates.shared import storage as shared
 
 KMS_ARN = ref("aws_kms_key.main.arn")
 ELB_ACCOUNT_US_EAST_1 = "127311923021"  # the regional Elastic Load Balancing account
@@ -134,25 +135,8 @@ def _bucket(name: str, bucket: str, purpose: str) -> list[EstateResource]:
                 ],
             },
         ),
-        EstateResource(
-            "aws_s3_bucket_versioning",
-            name,
-            {
-                "bucket": of,
-                "versioning_configuration": [{"status": "Enabled"}],
-            },
-        ),
-        EstateResource(
-            "aws_s3_bucket_public_access_block",
-            name,
-            {
-                "bucket": of,
-                "block_public_acls": True,
-                "block_public_policy": True,
-                "ignore_public_acls": True,
-                "restrict_public_buckets": True,
-            },
-        ),
+        shared.versioning(name),
+        shared.public_access_block(name),
     ]
 
 
@@ -160,41 +144,15 @@ def storage(account: str) -> list[EstateResource]:
     return [
         *_bucket("data", DATA_BUCKET, "application data"),
         *_bucket("logs", LOG_BUCKET, "audit and access logs"),
-        EstateResource(
-            "aws_s3_bucket_policy",
-            "logs",
-            {
-                "bucket": ref("aws_s3_bucket.logs.id"),
-                "policy": policy(log_bucket_policy(account)),
-            },
-            depends_on=("aws_s3_bucket_public_access_block.logs",),
-        ),
-        EstateResource(
-            "aws_s3_account_public_access_block",
-            "this",
-            {
-                "block_public_acls": True,
-                "block_public_policy": True,
-                "ignore_public_acls": True,
-                "restrict_public_buckets": True,
-            },
-        ),
+        shared.bucket_policy("logs", log_bucket_policy(account)),
+        shared.account_public_access_block(),
         EstateResource("aws_ebs_encryption_by_default", "this", {"enabled": True}),
     ]
 
 
 def database() -> list[EstateResource]:
     return [
-        EstateResource(
-            "aws_db_subnet_group",
-            "main",
-            {
-                "name": f"{NAME}-db",
-                "description": "Isolated data subnets, one per zone",
-                "subnet_ids": ref("module.network.data_subnet_ids"),
-                "tags": {"Name": f"{NAME}-db"},
-            },
-        ),
+        shared.db_subnet_group(NAME),
         EstateResource(
             "aws_db_instance",
             "main",

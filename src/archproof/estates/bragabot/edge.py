@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from archproof.estates.bragabot.common import (
     ADMIN_CIDR,
-    ANYWHERE,
     APP_PORT,
     DB_PORT,
     DOMAIN,
@@ -12,57 +13,24 @@ from archproof.estates.bragabot.common import (
     sg_rule,
 )
 from archproof.estates.model import EstateResource, ref
+from archproof.estates.shared import edge
 
-VPC_ID = ref("module.network.vpc_id")
-VPC_CIDR = ref("module.network.vpc_cidr_block")
-TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
-
-
-def _group(name: str, description: str, **tags: str) -> EstateResource:
-    """A security group whose rules are separate resources (none written inline)."""
-    return EstateResource(
-        "aws_security_group",
-        name,
-        {
-            "name": f"{NAME}-{name}",
-            "description": description,
-            "vpc_id": VPC_ID,
-            "tags": {"Name": f"{NAME}-{name}", **tags},
-        },
-    )
-
-
-def _ingress(name: str, values: dict[str, object]) -> EstateResource:
-    return EstateResource("aws_vpc_security_group_ingress_rule", name, values)
-
-
-def _egress(name: str, values: dict[str, object]) -> EstateResource:
-    return EstateResource("aws_vpc_security_group_egress_rule", name, values)
+_group = partial(edge.security_group, NAME)
 
 
 def security_groups() -> list[EstateResource]:
     """The groups, then one resource per rule (as the AWS provider v5 recommends)."""
-    lb, bastion, app = (ref(f"aws_security_group.{g}.id") for g in ("lb", "bastion", "app"))
+    lb, app = ref("aws_security_group.lb.id"), ref("aws_security_group.app.id")
     return [
         _group("lb", "Load balancer: HTTPS and HTTP from the internet"),
         _group("bastion", "Bastion: SSH from the administrators' range only", Role="bastion"),
         _group("app", "Cluster nodes: application port from the load balancer only"),
         _group("db", "Database: PostgreSQL from the cluster nodes only"),
-        _ingress("lb_https", sg_rule("lb", 443, cidr=ANYWHERE, description="HTTPS from clients")),
-        _ingress(
-            "lb_http",
-            sg_rule("lb", 80, cidr=ANYWHERE, description="HTTP from clients, redirected to HTTPS"),
+        *edge.load_balancer_rules(
+            "HTTP from clients, redirected to HTTPS", "lb_to_nodes", APP_PORT, "To the nodes"
         ),
-        _egress("lb_to_nodes", sg_rule("lb", APP_PORT, cidr=VPC_CIDR, description="To the nodes")),
-        _ingress(
-            "bastion_ssh",
-            sg_rule("bastion", 22, cidr=ADMIN_CIDR, description="SSH from administrators"),
-        ),
-        _egress(
-            "bastion_ssh_out",
-            sg_rule("bastion", 22, cidr=VPC_CIDR, description="SSH to the nodes"),
-        ),
-        _ingress(
+        *edge.bastion_rules(ADMIN_CIDR, "SSH from administrators", "SSH to the nodes"),
+        edge.ingress(
             "app_from_lb",
             sg_rule(
                 "app",
@@ -71,17 +39,9 @@ def security_groups() -> list[EstateResource]:
                 description="Application traffic from the load balancer",
             ),
         ),
-        _ingress(
-            "app_ssh",
-            sg_rule("app", 22, source=bastion, description="SSH from the bastion"),
-        ),
-        _egress(
-            "app_out",
-            sg_rule(
-                "app", None, protocol="-1", cidr=ANYWHERE, description="Updates and APIs via NAT"
-            ),
-        ),
-        _ingress(
+        edge.node_ssh("app", "SSH from the bastion"),
+        edge.node_egress("app", "Updates and APIs via NAT"),
+        edge.ingress(
             "db_postgres",
             sg_rule("db", DB_PORT, source=app, description="PostgreSQL from the nodes"),
         ),
@@ -89,93 +49,9 @@ def security_groups() -> list[EstateResource]:
 
 
 def load_balancer() -> list[EstateResource]:
-    forward = {"type": "forward", "target_group_arn": ref("aws_lb_target_group.app.arn")}
-    redirect = {
-        "type": "redirect",
-        "redirect": [{"port": "443", "protocol": "HTTPS", "status_code": "HTTP_301"}],
-    }
     return [
-        EstateResource(
-            "aws_acm_certificate",
-            "app",
-            {
-                "domain_name": DOMAIN,
-                "validation_method": "DNS",
-                "tags": {"Name": f"{NAME}-app"},
-            },
-        ),
-        EstateResource(
-            "aws_acm_certificate_validation",
-            "app",
-            {
-                "certificate_arn": ref("aws_acm_certificate.app.arn"),
-            },
-        ),
-        EstateResource(
-            "aws_lb",
-            "app",
-            {
-                "name": f"{NAME}-alb",
-                "internal": False,
-                "load_balancer_type": "application",
-                "subnets": ref("module.network.public_subnet_ids"),
-                "security_groups": [ref("aws_security_group.lb.id")],
-                "drop_invalid_header_fields": True,
-                "enable_deletion_protection": True,
-                "access_logs": [
-                    {"bucket": ref("aws_s3_bucket.logs.id"), "prefix": "alb", "enabled": True}
-                ],
-                "tags": {"Name": f"{NAME}-alb"},
-            },
-            depends_on=("aws_s3_bucket_policy.logs",),
-        ),
-        EstateResource(
-            "aws_lb_target_group",
-            "app",
-            {
-                "name": f"{NAME}-nodes",
-                "port": APP_PORT,
-                "protocol": "HTTP",
-                "target_type": "instance",
-                "vpc_id": VPC_ID,
-                "health_check": [
-                    {
-                        "enabled": True,
-                        "path": "/healthz",
-                        "protocol": "HTTP",
-                        "port": "traffic-port",
-                        "matcher": "200",
-                        "interval": 15,
-                        "timeout": 5,
-                        "healthy_threshold": 3,
-                        "unhealthy_threshold": 3,
-                    }
-                ],
-                "tags": {"Name": f"{NAME}-nodes"},
-            },
-        ),
-        EstateResource(
-            "aws_lb_listener",
-            "https",
-            {
-                "load_balancer_arn": ref("aws_lb.app.arn"),
-                "port": 443,
-                "protocol": "HTTPS",
-                "ssl_policy": TLS_POLICY,
-                "certificate_arn": ref("aws_acm_certificate_validation.app.certificate_arn"),
-                "default_action": [forward],
-                "tags": {"Name": f"{NAME}-https"},
-            },
-        ),
-        EstateResource(
-            "aws_lb_listener",
-            "http",
-            {
-                "load_balancer_arn": ref("aws_lb.app.arn"),
-                "port": 80,
-                "protocol": "HTTP",
-                "default_action": [redirect],
-                "tags": {"Name": f"{NAME}-http"},
-            },
-        ),
+        *edge.certificate(NAME, "app", DOMAIN),
+        edge.public_load_balancer(NAME, "app", "alb"),
+        edge.target_group(NAME, "app", APP_PORT, label="nodes"),
+        *edge.https_listeners(NAME, "app", "app", certificate="app"),
     ]

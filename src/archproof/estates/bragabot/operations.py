@@ -4,22 +4,14 @@ from __future__ import annotations
 
 from archproof.estates.bragabot.common import NAME, policy
 from archproof.estates.model import EstateResource, ref
+from archproof.estates.shared import rules, storage
 
 KMS_ARN = ref("aws_kms_key.main.arn")
 BACKUP_SERVICE_POLICY = "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup"
 
 
 def backups() -> list[EstateResource]:
-    trust = {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Effect": "Allow",
-                "Principal": {"Service": "backup.amazonaws.com"},
-                "Action": "sts:AssumeRole",
-            }
-        ],
-    }
+    trust = rules.trust("backup.amazonaws.com")
     return [
         EstateResource(
             "aws_backup_vault",
@@ -77,21 +69,4 @@ def backups() -> list[EstateResource]:
 
 
 def audit_trail() -> list[EstateResource]:
-    return [
-        EstateResource(
-            "aws_cloudtrail",
-            "main",
-            {
-                "name": f"{NAME}-trail",
-                "s3_bucket_name": ref("aws_s3_bucket.logs.id"),
-                "s3_key_prefix": "cloudtrail",
-                "is_multi_region_trail": True,
-                "include_global_service_events": True,
-                "enable_log_file_validation": True,
-                "enable_logging": True,
-                "kms_key_id": KMS_ARN,
-                "tags": {"Name": f"{NAME}-trail"},
-            },
-            depends_on=("aws_s3_bucket_policy.logs",),
-        )
-    ]
+    return [storage.trail(NAME, kms_key_id=KMS_ARN)]

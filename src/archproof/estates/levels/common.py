@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from archproof.estates.bragabot.common import nacl_rule, policy, sg_rule
+from archproof.estates.shared.rules import nacl_rule, policy, sg_rule
 
 NAME = "levels"
 REGION = "us-west-2"  # four availability zones, as the document's VPC spans

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from archproof.estates.levels.common import AMI, NAME, REGION, policy
-from archproof.estates.model import EstateResource, ref
+from archproof.estates.levels.common import AMI, NAME, REGION
+from archproof.estates.model import EstateResource
+from archproof.estates.shared import compute
 
 ACCOUNT_PARAMETERS = f"arn:aws:ssm:{REGION}:*:parameter/{NAME}/production/*"
 SERVER_POLICY = {
@@ -37,17 +38,6 @@ SERVER_POLICY = {
         },
     ],
 }
-EC2_TRUST = {
-    "Version": "2012-10-17",
-    "Statement": [
-        {
-            "Effect": "Allow",
-            "Principal": {"Service": "ec2.amazonaws.com"},
-            "Action": "sts:AssumeRole",
-        }
-    ],
-}
-METADATA = [{"http_endpoint": "enabled", "http_tokens": "required"}]
 
 
 def _root_volume(size: int) -> dict[str, Any]:
@@ -55,102 +45,35 @@ def _root_volume(size: int) -> dict[str, Any]:
 
 
 def bastion() -> list[EstateResource]:
-    return [
-        EstateResource(
-            "aws_instance",
-            "bastion",
-            {
-                "ami": AMI,
-                "instance_type": "t3.micro",
-                "subnet_id": ref("module.network.public_subnet_ids[0]"),
-                "vpc_security_group_ids": [ref("aws_security_group.bastion.id")],
-                "associate_public_ip_address": True,
-                "root_block_device": [_root_volume(20)],
-                "metadata_options": METADATA,
-                "tags": {"Name": f"{NAME}-bastion", "Role": "bastion"},
-            },
-        )
-    ]
+    return [compute.bastion(NAME, AMI, _root_volume(20))]
 
 
 def identity() -> list[EstateResource]:
-    name = f"{NAME}-server"
-    return [
-        EstateResource(
-            "aws_iam_role",
-            "server",
-            {"name": name, "assume_role_policy": policy(EC2_TRUST), "tags": {"Name": name}},
-        ),
-        EstateResource(
-            "aws_iam_role_policy",
-            "server",
-            {"name": name, "role": ref("aws_iam_role.server.id"), "policy": policy(SERVER_POLICY)},
-        ),
-        EstateResource(
-            "aws_iam_instance_profile",
-            "server",
-            {"name": name, "role": ref("aws_iam_role.server.name"), "tags": {"Name": name}},
-        ),
-    ]
+    return compute.instance_role("server", f"{NAME}-server", SERVER_POLICY)
 
 
 def fleet(name: str, role: str, security_group: str, target_group: str) -> list[EstateResource]:
     """A launch template and its auto-scaling group, replaced on failed ELB health checks."""
     full = f"{NAME}-{name}"
     return [
-        EstateResource(
-            "aws_launch_template",
+        compute.launch_template(
             name,
-            {
-                "name": full,
-                "image_id": AMI,
-                "instance_type": "m6i.large",
-                "vpc_security_group_ids": [ref(f"aws_security_group.{security_group}.id")],
-                "iam_instance_profile": [{"name": ref("aws_iam_instance_profile.server.name")}],
-                "metadata_options": METADATA,
-                "block_device_mappings": [{"device_name": "/dev/xvda", "ebs": [_root_volume(30)]}],
-                "tags": {"Name": full},
-            },
+            full,
+            ami=AMI,
+            instance_type="m6i.large",
+            security_group=security_group,
+            profile="server",
+            block_device_mappings=compute.root_disk(_root_volume(30)),
         ),
-        EstateResource(
-            "aws_autoscaling_group",
+        compute.autoscaling_group(
             name,
-            {
-                "name": full,
-                "min_size": 2,
-                "max_size": 8,
-                "desired_capacity": 2,
-                "vpc_zone_identifier": ref("module.network.private_subnet_ids"),
-                "health_check_type": "ELB",
-                "health_check_grace_period": 300,
-                "target_group_arns": [ref(f"aws_lb_target_group.{target_group}.arn")],
-                "launch_template": [
-                    {"id": ref(f"aws_launch_template.{name}.id"), "version": "$Latest"}
-                ],
-                "tag": [
-                    {"key": "Name", "value": full, "propagate_at_launch": True},
-                    {"key": "Role", "value": role, "propagate_at_launch": True},
-                    {"key": "Environment", "value": "production", "propagate_at_launch": True},
-                ],
-            },
+            full,
+            template=name,
+            sizes=(2, 8, 2),
+            tags={"Name": full, "Role": role, "Environment": "production"},
+            target_group=target_group,
         ),
-        EstateResource(
-            "aws_autoscaling_policy",
-            name,
-            {
-                "name": f"{full}-cpu",
-                "autoscaling_group_name": ref(f"aws_autoscaling_group.{name}.name"),
-                "policy_type": "TargetTrackingScaling",
-                "target_tracking_configuration": [
-                    {
-                        "predefined_metric_specification": [
-                            {"predefined_metric_type": "ASGAverageCPUUtilization"}
-                        ],
-                        "target_value": 60,
-                    }
-                ],
-            },
-        ),
+        compute.cpu_scaling(name, f"{full}-cpu", name, 60),
     ]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from archproof.estates.levels.common import DB_PORT, NAME, ZONES
 from archproof.estates.model import EstateResource, ref
+from archproof.estates.shared import storage
 
 CLUSTER = f"{NAME}-production"
 PARAMETERS = f"/{NAME}/production"
@@ -12,16 +13,7 @@ PARAMETERS = f"/{NAME}/production"
 
 def database() -> list[EstateResource]:
     return [
-        EstateResource(
-            "aws_db_subnet_group",
-            "main",
-            {
-                "name": f"{NAME}-db",
-                "description": "Isolated data subnets, one per zone",
-                "subnet_ids": ref("module.network.data_subnet_ids"),
-                "tags": {"Name": f"{NAME}-db"},
-            },
-        ),
+        storage.db_subnet_group(NAME),
         EstateResource(
             "aws_rds_cluster",
             "main",

@@ -11,9 +11,9 @@ from archproof.estates.levels.common import (
     CDN_CERTIFICATE,
     NAME,
     REGION,
-    policy,
 )
 from archproof.estates.model import EstateResource, ref, tpl
+from archproof.estates.shared import storage as shared
 
 ELB_ACCOUNT_US_WEST_2 = "797873946194"  # the regional Elastic Load Balancing account
 CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"  # AWS managed cache policy
@@ -34,7 +34,6 @@ def bucket_name(name: str) -> str:
 
 
 def bucket(name: str, purpose: str, *, versioned: bool = True, **tags: str) -> list[EstateResource]:
-    of = ref(f"aws_s3_bucket.{name}.id")
     found = [
         EstateResource(
             "aws_s3_bucket",
@@ -44,36 +43,11 @@ def bucket(name: str, purpose: str, *, versioned: bool = True, **tags: str) -> l
                 "tags": {"Name": bucket_name(name), "Purpose": purpose, **tags},
             },
         ),
-        EstateResource(
-            "aws_s3_bucket_server_side_encryption_configuration",
-            name,
-            {
-                "bucket": of,
-                "rule": [
-                    {"apply_server_side_encryption_by_default": [{"sse_algorithm": "AES256"}]}
-                ],
-            },
-        ),
-        EstateResource(
-            "aws_s3_bucket_public_access_block",
-            name,
-            {
-                "bucket": of,
-                "block_public_acls": True,
-                "block_public_policy": True,
-                "ignore_public_acls": True,
-                "restrict_public_buckets": True,
-            },
-        ),
+        shared.aes256_encryption(name),
+        shared.public_access_block(name),
     ]
     if versioned:
-        found.append(
-            EstateResource(
-                "aws_s3_bucket_versioning",
-                name,
-                {"bucket": of, "versioning_configuration": [{"status": "Enabled"}]},
-            )
-        )
+        found.append(shared.versioning(name))
     return found
 
 
@@ -111,14 +85,7 @@ def buckets(account: str) -> list[EstateResource]:
     )
     for name, statement in (("web", cloudfront_reads), ("logs", elb_writes)):
         document = {"Version": "2012-10-17", "Statement": [statement]}
-        found.append(
-            EstateResource(
-                "aws_s3_bucket_policy",
-                name,
-                {"bucket": ref(f"aws_s3_bucket.{name}.id"), "policy": policy(document)},
-                depends_on=(f"aws_s3_bucket_public_access_block.{name}",),
-            )
-        )
+        found.append(shared.bucket_policy(name, document))
     return found
 
 

@@ -1,0 +1,1 @@
+"""Builders the reference estates share: the same logic, parametrized by what differs."""
