@@ -83,11 +83,7 @@ def _public_statements(text: str) -> list[str] | None:
 
 
 def _judge_policies(subject: Subject, bucket: Resource, findings: Findings) -> None:
-    own = bucket.get("policy")
-    # Unset in a plan, the bucket's (computed) policy mirrors its aws_s3_bucket_policy
-    # resources, judged below: only a configured one is judged here.
-    computed = isinstance(own, Unknown) and not bucket.refs.get("policy")
-    texts: list[tuple[str, Any]] = [] if computed else [("policy", own)]
+    texts: list[tuple[str, Any]] = [("policy", bucket.get("policy"))]
     for policy in subject.inventory.referring(bucket, "aws_s3_bucket_policy", "bucket"):
         texts.append((f"{policy.address} policy", policy.get("policy")))
     for what, text in texts:

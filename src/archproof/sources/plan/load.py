@@ -168,7 +168,7 @@ def _resource(
     if values is not None:
         expressions = config.resource_config(parsed).get("expressions")
         attributes = synthesize_blocks(values, expressions)
-        attributes = _unwritten_inline_rules(kind, attributes, expressions)
+        attributes = _filled_elsewhere(kind, attributes, expressions)
     tags = next(
         (
             t
@@ -199,26 +199,31 @@ def _resource(
 # Attributes a resource plans unknown when the configuration leaves them out, because
 # separate resources fill them in: a new security group's inline rules (rule resources),
 # a route table's routes (aws_route), an ACL's rules (aws_network_acl_rule), a bucket's
-# encryption and versioning (their own resources since provider v4).
-_FILLED_ELSEWHERE = {
-    "aws_security_group": ("ingress", "egress"),
-    "aws_route_table": ("route",),
-    "aws_network_acl": ("ingress", "egress"),
-    "aws_s3_bucket": ("server_side_encryption_configuration", "versioning", "logging"),
+# encryption, versioning and policy (their own resources since provider v4).
+_FILLED_ELSEWHERE: dict[str, dict[str, Any]] = {
+    "aws_security_group": {"ingress": [], "egress": []},
+    "aws_route_table": {"route": []},
+    "aws_network_acl": {"ingress": [], "egress": []},
+    "aws_s3_bucket": {
+        "server_side_encryption_configuration": [],
+        "versioning": [],
+        "logging": [],
+        "policy": None,
+    },
 }
 
 
-def _unwritten_inline_rules(kind: str, values: dict[str, Any], expressions: Any) -> dict[str, Any]:
-    """A group's unknown inline rules that the configuration does not write are none: the
-    group's rules are the separate rule resources, which the inventory reads on their own."""
+def _filled_elsewhere(kind: str, values: dict[str, Any], expressions: Any) -> dict[str, Any]:
+    """Unknown attributes the configuration does not write are empty here: the separate
+    resources that fill them (rules, routes, bucket configurations) are read on their own."""
     if not isinstance(expressions, dict):
-        return values  # no configuration: nothing says the rules were left out
-    names = [
-        n
-        for n in _FILLED_ELSEWHERE.get(kind, ())
-        if isinstance(values.get(n), Unknown) and n not in expressions
-    ]
-    return {**values, **{n: [] for n in names}} if names else values
+        return values  # no configuration: nothing says the attribute was left out
+    empty = {
+        name: value
+        for name, value in _FILLED_ELSEWHERE.get(kind, {}).items()
+        if isinstance(values.get(name), Unknown) and name not in expressions
+    }
+    return {**values, **empty} if empty else values
 
 
 def synthesize_blocks(values: dict[str, Any], expressions: Any) -> dict[str, Any]:
