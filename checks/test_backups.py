@@ -162,6 +162,8 @@ def _copy_region_ok(dest: str | Unknown, home: str | Unknown, wanted: str) -> bo
 def _replication_region(subject: Subject, replication: Resource) -> str | Unknown:
     if replication.region:
         return replication.region
+    if replication.missing is not None:  # a source that cannot record replications at all
+        return replication.missing
     for attribute in ("id", "arn", "kms_key_id"):  # the replica's KMS key lives in its region
         found = region_of_arn(replication.get(attribute))
         if found:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from archproof.estates import aerofs, bragabot, levels
+from archproof.estates import aerofs, bragabot, levels, video_conference
 from archproof.estates.model import Estate
 from archproof.estates.violations import Violation, find_violation
 
@@ -21,6 +21,9 @@ _ESTATES = {
     "aerofs": ReferenceEstate("aerofs", aerofs.build, aerofs.VIOLATIONS),
     "bragabot": ReferenceEstate("bragabot", bragabot.build, bragabot.VIOLATIONS),
     "levels": ReferenceEstate("levels", levels.build, levels.VIOLATIONS),
+    "video-conference": ReferenceEstate(
+        "video-conference", video_conference.build, video_conference.VIOLATIONS
+    ),
 }
 
 

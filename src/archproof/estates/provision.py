@@ -27,6 +27,7 @@ from archproof.estates.provision_levels_types import PROVISIONERS as levels_type
 from archproof.estates.provision_network import PROVISIONERS as network
 from archproof.estates.provision_security import PROVISIONERS as security
 from archproof.estates.provision_serverless import PROVISIONERS as serverless
+from archproof.estates.provision_video import PROVISIONERS as video
 
 __all__ = ["MOTO_GAPS", "PROVISIONERS", "ProvisionError", "Provisioned", "provision"]
 
@@ -61,6 +62,7 @@ PROVISIONERS: dict[str, Provisioner] = {
     **levels_types,
     **identity,
     **serverless,
+    **video,
 }
 
 

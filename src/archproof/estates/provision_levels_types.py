@@ -133,6 +133,7 @@ def _listed(items: list[Any] | None) -> dict[str, Any]:
 
 def _origin(origin: Mapping[str, Any]) -> dict[str, Any]:
     s3 = first(origin, "s3_origin_config")
+    custom = first(origin, "custom_origin_config")
     return drop_none(
         Id=origin["origin_id"],
         DomainName=origin["domain_name"],
@@ -140,6 +141,14 @@ def _origin(origin: Mapping[str, Any]) -> dict[str, Any]:
         OriginAccessControlId=origin.get("origin_access_control_id"),
         S3OriginConfig={"OriginAccessIdentity": s3.get("origin_access_identity", "")}
         if s3
+        else None,
+        CustomOriginConfig=drop_none(
+            HTTPPort=custom.get("http_port"),
+            HTTPSPort=custom.get("https_port"),
+            OriginProtocolPolicy=custom.get("origin_protocol_policy"),
+            OriginSslProtocols=_listed(custom.get("origin_ssl_protocols")),
+        )
+        if custom
         else None,
     )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from archproof.inventory.model import Inventory, Resource, Unknown, is_unknown
+from archproof.inventory.model import Inventory, Resource, Unknown, is_unknown, own_reason
 
 SG_KINDS = ("aws_security_group", "aws_default_security_group")
 SG_PATHS = {
@@ -87,7 +87,14 @@ def security_groups_of(inv: Inventory, resource: Resource) -> tuple[list[Resourc
         groups.extend(t for t in targets if t not in groups)
         value = resource.get(path)
         if is_unknown(value) and not targets:
-            gap = Unknown(f"{path} is known only after apply and names no planned security group")
+            reason = own_reason(value)
+            gap = (
+                reason
+                if reason is not None
+                else Unknown(
+                    f"{path} is known only after apply and names no planned security group"
+                )
+            )
     return groups, gap
 
 

@@ -37,6 +37,13 @@ class Unknown:
 UNKNOWN: Final = Unknown()
 
 
+def own_reason(value: object) -> Unknown | None:
+    """An unknown that says more than "known after apply" (a gap, a missing record)."""
+    if isinstance(value, Unknown) and value.reason != UNKNOWN.reason:
+        return value
+    return None
+
+
 def is_unknown(value: object) -> bool:
     """True when the value, or anything nested in it, is unknown."""
     if isinstance(value, Unknown):

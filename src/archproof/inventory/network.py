@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from archproof.inventory.model import Inventory, Resource, Unknown, is_unknown
+from archproof.inventory.model import Inventory, Resource, Unknown, is_unknown, own_reason
 
 PUBLIC, PRIVATE, ISOLATED = "public", "private", "isolated"
 DEFAULT_ROUTES = ("0.0.0.0/0", "::/0")
@@ -216,6 +216,8 @@ def subnets_of(inv: Inventory, resource: Resource) -> tuple[list[Resource], Unkn
         groups = inv.related(resource, path, kinds=kinds)
         if not groups:
             value = resource.get(path)
+            if own_reason(value) is not None:
+                return [], own_reason(value)  # e.g. what the local control plane cannot show
             if value in (None, "") and resource.kind == "aws_rds_cluster_instance":
                 clusters = inv.related(resource, "cluster_identifier", kinds=("aws_rds_cluster",))
                 if clusters:

@@ -21,7 +21,14 @@ PLACEMENT = "asg-instance-placement"
 METADATA = "asg-instance-metadata-options"
 ROOT_MFA = "root-mfa"
 CACHE_MEMBERS = "elasticache-members"
+BACKUP_REPLICATION = "rds-backup-replication"
+REPLICATION = "aws_db_instance_automated_backups_replication"
+CACHE_PLACEMENT = "elasticache-member-placement"
 REASONS = {
+    CACHE_PLACEMENT: "moto gap: a replication group's members are not listed as cache "
+    "clusters, so their subnet group and security groups cannot be read",
+    BACKUP_REPLICATION: "moto gap: RDS cannot replicate automated backups to another region "
+    "(StartDBInstanceAutomatedBackupsReplication is not implemented)",
     CACHE_MEMBERS: "moto gap: a replication group holds one member whatever NumCacheClusters asks",
     ROOT_MFA: "moto gap: the local control plane has no root user, so root MFA cannot be shown",
     EXTRA_VOLUME: "moto gap: Auto Scaling instances get an extra unencrypted volume "
@@ -57,7 +64,14 @@ def apply(resources: list[Resource]) -> tuple[list[Resource], list[str]]:
     for r in resources:
         if r.kind == "aws_elasticache_replication_group":
             unknown = Unknown(REASONS[CACHE_MEMBERS])
-            patched[(r.kind, r.address)] = _replace(r, num_cache_clusters=unknown)
+            changes: dict[str, Any] = {"num_cache_clusters": unknown}
+            if not r.attributes.get("subnet_group_name") and not r.attributes.get(
+                "security_group_ids"
+            ):
+                placement = Unknown(REASONS[CACHE_PLACEMENT])
+                changes.update(subnet_group_name=placement, security_group_ids=placement)
+                applied.add(CACHE_PLACEMENT)
+            patched[(r.kind, r.address)] = _replace(r, **changes)
             applied.add(CACHE_MEMBERS)
         if r.kind == "aws_iam_account_summary":
             patched[(r.kind, r.address)] = _replace(
@@ -66,7 +80,37 @@ def apply(resources: list[Resource]) -> tuple[list[Resource], list[str]]:
             applied.add(ROOT_MFA)
         if r.kind == "aws_ebs_volume" and r.address in odd_volumes:
             patched[(r.kind, r.address)] = _replace(r, encrypted=Unknown(REASONS[EXTRA_VOLUME]))
-    return [patched.get((r.kind, r.address), r) for r in resources], sorted(applied)
+    found = [patched.get((r.kind, r.address), r) for r in resources]
+    found += _unseen_replications(resources, applied)
+    return found, sorted(applied)
+
+
+def _unseen_replications(resources: list[Resource], applied: set[str]) -> list[Resource]:
+    """For each backed-up DB instance with no replication seen, one whose every attribute is
+    ``Unknown``: moto cannot hold one, so its absence proves nothing."""
+    replicated = {
+        str(r.attributes.get("source_db_instance_arn")) for r in resources if r.kind == REPLICATION
+    }
+    added: list[Resource] = []
+    for r in resources:
+        arn = r.attributes.get("arn")
+        if r.kind != "aws_db_instance" or not isinstance(arn, str) or arn in replicated:
+            continue
+        if not r.attributes.get("backup_retention_period"):
+            continue
+        unknown = Unknown(REASONS[BACKUP_REPLICATION])
+        added.append(
+            Resource(
+                REPLICATION,
+                f"{arn}:unseen-backup-replication",
+                r.source,
+                {"source_db_instance_arn": arn},
+                account=r.account,
+                missing=unknown,
+            )
+        )
+        applied.add(BACKUP_REPLICATION)
+    return added
 
 
 def _template_devices(group: Resource | None, templates: Mapping[str, Resource]) -> set[str] | None:
