@@ -1,0 +1,1 @@
+"""The lab: a real local web tier (HAProxy, web app, Patroni/PostgreSQL, Redis Sentinel)."""

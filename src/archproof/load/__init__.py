@@ -1,0 +1,1 @@
+"""Load proof: real traffic from locust (as a subprocess), capacity observed on the same clock."""

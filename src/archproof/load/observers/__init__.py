@@ -1,0 +1,1 @@
+"""Scaling observers: what capacity the target had, sampled while locust drives it."""
