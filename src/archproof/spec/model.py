@@ -11,6 +11,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from archproof.spec.load_profile import LoadProfile
+
 ParamValue = int | float | bool | str | list[Any] | dict[str, Any]
 
 
@@ -114,6 +116,8 @@ class Spec(_Strict):
     """System-wide parameters, overridden by the environment, then by the requirement."""
     requirements: list[Requirement]
     waivers: list[Waiver] = Field(default_factory=list)
+    load: LoadProfile = Field(default_factory=LoadProfile)
+    """How the load proof drives the entry point and what it must show."""
 
     @model_validator(mode="after")
     def _consistent(self) -> Spec:
