@@ -107,7 +107,11 @@ class AutoScalingGroupObserver:
     """Desired and healthy capacity of one Auto Scaling group (``Observer``).
 
     ``target_groups`` are ARNs or names; names are resolved with
-    ``DescribeTargetGroups`` on the first sample and remembered.
+    ``DescribeTargetGroups`` on the first sample and remembered. With target
+    groups, ``detail["healthy_in_service_and_targets"]`` counts the instances that
+    are InService and Healthy in the group *and* healthy in every target group
+    (instance targets; moto keeps terminated instances "healthy" there, so the
+    intersection with the group's own instances matters).
     """
 
     def __init__(
