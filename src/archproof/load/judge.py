@@ -116,6 +116,16 @@ def scaled_out(timeline: Timeline, bounds: ScalingBounds) -> Judgement:
         "peak_rps": round(peak_rps, 1),
         "bound_s": bounds.scale_out_within_s,
     }
+    baseline = healthy[0][1]
+    evidence.update({"crossed_at": crossed, "baseline_healthy": baseline})
+    grown = next(((t, h) for t, h in healthy if h > baseline), None)
+    if grown is not None and crossed is None:
+        return Judgement(
+            Verdict.PASS,
+            f"{timeline.target}: healthy capacity {baseline} → {grown[1]} under load"
+            f" (peak {peak_rps:.1f} req/s, below the {bounds.threshold_rps:g} req/s threshold)",
+            evidence,
+        )
     if crossed is None:
         return Judgement(
             Verdict.INCONCLUSIVE,
@@ -123,28 +133,28 @@ def scaled_out(timeline: Timeline, bounds: ScalingBounds) -> Judgement:
             f" {bounds.threshold_rps:g} req/s — scale-out was not exercised (raise the users)",
             evidence,
         )
-    before = [h for t, h in healthy if t <= crossed] or [healthy[0][1]]
-    baseline = before[-1]
-    evidence.update({"crossed_at": crossed, "baseline_healthy": baseline})
-    for t, value in healthy:
-        if t > crossed and value > baseline:
-            delay = t - crossed
-            evidence.update({"scaled_at": t, "delay_s": round(delay, 1), "healthy_after": value})
-            if delay <= bounds.scale_out_within_s:
-                return Judgement(
-                    Verdict.PASS,
-                    f"{timeline.target}: healthy capacity {baseline} → {value} {delay:.1f} s after"
-                    f" the load crossed {bounds.threshold_rps:g} req/s"
-                    f" (bound {bounds.scale_out_within_s:g} s)",
-                    evidence,
-                )
+    if grown is not None:
+        t, value = grown
+        delay = t - crossed
+        evidence.update({"scaled_at": t, "delay_s": round(delay, 1), "healthy_after": value})
+        when = (
+            f"{delay:.1f} s after the load crossed {bounds.threshold_rps:g} req/s"
+            if delay >= 0
+            else f"before the load reached {bounds.threshold_rps:g} req/s"
+        )
+        if delay <= bounds.scale_out_within_s:
             return Judgement(
-                Verdict.FAIL,
-                f"{timeline.target}: healthy capacity grew {baseline} → {value} only {delay:.1f} s"
-                f" after the load crossed {bounds.threshold_rps:g} req/s"
+                Verdict.PASS,
+                f"{timeline.target}: healthy capacity {baseline} → {value} {when}"
                 f" (bound {bounds.scale_out_within_s:g} s)",
                 evidence,
             )
+        return Judgement(
+            Verdict.FAIL,
+            f"{timeline.target}: healthy capacity grew {baseline} → {value} only {when}"
+            f" (bound {bounds.scale_out_within_s:g} s)",
+            evidence,
+        )
     watched = healthy[-1][0] - crossed
     desired = [s.desired for s in timeline.capacity if s.desired is not None]
     wanted = f", desired peaked at {max(desired)}" if desired else ""

@@ -45,6 +45,10 @@ class LoadTarget:
     observer: Observer | None = None
     events: EventsReader | None = None
     """Scaling decisions between two times (lab autoscaler log, ASG activities)."""
+    http_url: str | None = None
+    """The plain-HTTP entry that must redirect to HTTPS (TLS probe)."""
+    server_name: str | None = None
+    """TLS server name to ask for (SNI, hostname check) when the URL holds an address."""
 
     @property
     def label(self) -> str:

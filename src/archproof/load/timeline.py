@@ -125,10 +125,14 @@ def _int(text: str | None) -> int:
 
 
 def read_history(path: Path) -> list[LoadPoint]:
-    """The ``Aggregated`` rows of locust's ``_stats_history.csv`` (absent file: no points)."""
+    """The ``Aggregated`` rows of locust's ``_stats_history.csv`` (absent file: no points).
+
+    Rates come from the change in the total counts between rows, not from locust's
+    ``Requests/s`` column (a trailing 10 s average that would date the threshold late).
+    """
     if not path.is_file():
         return []
-    points = []
+    points: list[LoadPoint] = []
     with path.open(newline="", encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
             if row.get("Name") != "Aggregated":
@@ -136,17 +140,24 @@ def read_history(path: Path) -> list[LoadPoint]:
             t = _number(row.get("Timestamp"))
             if t is None:
                 continue
+            requests = _int(row.get("Total Request Count"))
+            failures = _int(row.get("Total Failure Count"))
+            rps = failures_per_s = 0.0
+            if points and t > points[-1].t:
+                elapsed = t - points[-1].t
+                rps = max(0, requests - points[-1].requests) / elapsed
+                failures_per_s = max(0, failures - points[-1].failures) / elapsed
             points.append(
                 LoadPoint(
                     t=t,
                     users=_int(row.get("User Count")),
-                    rps=_number(row.get("Requests/s")) or 0.0,
-                    failures_per_s=_number(row.get("Failures/s")) or 0.0,
+                    rps=rps,
+                    failures_per_s=failures_per_s,
                     p50_ms=_number(row.get("50%")),
                     p95_ms=_number(row.get("95%")),
                     p99_ms=_number(row.get("99%")),
-                    requests=_int(row.get("Total Request Count")),
-                    failures=_int(row.get("Total Failure Count")),
+                    requests=requests,
+                    failures=failures,
                 )
             )
     return points
