@@ -105,11 +105,11 @@ class _ConnectivityErrors(ScannerObserver):
         pass
 
 
-def _connectivity_reason(error: ConnectionToServerFailed | None) -> str:
+def _connectivity_reason(error: ConnectionToServerFailed | None, timeout: int) -> str:
     if isinstance(error, ServerRejectedConnection):
         return "connection refused"
     if isinstance(error, ConnectionToServerTimedOut):
-        return "connection timed out"
+        return f"timed out (no answer within {timeout} s)"
     if isinstance(error, TlsHandshakeFailed):
         return (
             "no TLS handshake possible (not a TLS endpoint, or no protocol version and "
@@ -140,6 +140,7 @@ def _location(host: str, port: int, server_name: str | None) -> ServerNetworkLoc
 
 
 def _run_scan(request: ServerScanRequest, host: str, port: int) -> AllScanCommandsAttempts:
+    """Run the scan; :class:`ProbeError` if sslyze could not connect and speak TLS at all."""
     observer = _ConnectivityErrors()
     scanner = Scanner(observers=[observer])
     with warnings.catch_warnings():
@@ -148,7 +149,8 @@ def _run_scan(request: ServerScanRequest, host: str, port: int) -> AllScanComman
         scanner.queue_scans([request])
         results = list(scanner.get_results())
     if not results or results[0].scan_result is None:
-        raise ProbeError(host, port, _connectivity_reason(observer.error))
+        timeout = request.network_configuration.network_timeout
+        raise ProbeError(host, port, _connectivity_reason(observer.error, timeout))
     return results[0].scan_result
 
 
