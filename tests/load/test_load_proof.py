@@ -7,12 +7,12 @@ import json
 from pathlib import Path
 
 import pytest
+from http_target import TargetObserver, TargetState, http_target
 
 from archproof.cli import main
 from archproof.load.prove import LoadProofRequest, prove_load
 from archproof.load.runner import LoadTarget
 from archproof.spec.load_profile import LoadProfile
-from tests.load.http_target import TargetObserver, TargetState, http_target
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = str(ROOT / "policies" / "bragabot.yaml")
@@ -21,8 +21,13 @@ SPEC = str(ROOT / "policies" / "bragabot.yaml")
 def _profile(threshold: float = 20, duration: int = 8) -> LoadProfile:
     return LoadProfile.model_validate(
         {
-            "shape": {"kind": "ramp", "users": 4, "ramp_s": 2, "duration_s": duration,
-                      "wait_s": 0.05},
+            "shape": {
+                "kind": "ramp",
+                "users": 4,
+                "ramp_s": 2,
+                "duration_s": duration,
+                "wait_s": 0.05,
+            },
             "slo": {"p95_ms": 800, "p99_ms": 2000, "max_error_ratio": 0.01},
             "scaling": {"threshold_rps": threshold, "scale_out_within_s": 20, "capacity_floor": 2},
         }
@@ -34,8 +39,12 @@ def _prove(state: TargetState, tmp_path: Path, profile: LoadProfile, observe: bo
         target = LoadTarget(url=url, observer=TargetObserver(state) if observe else None)
         return prove_load(
             LoadProofRequest(
-                spec_path=SPEC, target=target, reports=tmp_path, profile=profile,
-                quiet=True, probe_tls=False,
+                spec_path=SPEC,
+                target=target,
+                reports=tmp_path,
+                profile=profile,
+                quiet=True,
+                probe_tls=False,
             )
         )
 
