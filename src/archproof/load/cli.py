@@ -44,6 +44,17 @@ def add_load_parser(commands: Any) -> None:
     load.add_argument(
         "--workers", type=int, default=0, metavar="N", help="locust master + N local workers"
     )
+    load.add_argument(
+        "--remote-workers",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also wait for N workers started on other machines (see docs/load.md)",
+    )
+    load.add_argument(
+        "--master-bind", default="127.0.0.1", metavar="HOST", help="locust master address"
+    )
+    load.add_argument("--master-port", type=int, default=0, metavar="PORT")
     load.add_argument("--shape", choices=SHAPES, help="override the spec's load shape")
     load.add_argument("--users", type=int, metavar="N", help="override peak users")
     load.add_argument("--duration", type=int, metavar="SECONDS", help="override the duration")
@@ -76,8 +87,10 @@ def run_load_command(args: argparse.Namespace) -> int:
     from archproof.load.runner import LoadTarget
     from archproof.load.targets import ObserverOptions, lab_target, make_observer
 
-    if args.workers < 0:
-        raise UsageError("--workers must be 0 or more")
+    if args.workers < 0 or args.remote_workers < 0:
+        raise UsageError("--workers and --remote-workers must be 0 or more")
+    if args.remote_workers and not args.master_port:
+        raise UsageError("--remote-workers needs a fixed --master-port for them to connect to")
     options = ObserverOptions(
         target_groups=tuple(args.target_group),
         aws_region=args.aws_region,
@@ -114,6 +127,9 @@ def run_load_command(args: argparse.Namespace) -> int:
             target=target,
             reports=args.reports,
             workers=args.workers,
+            remote_workers=args.remote_workers,
+            master_bind=args.master_bind,
+            master_port=args.master_port,
             profile=profile,
             quiet=args.quiet,
             probe_tls=not args.no_tls_probe,

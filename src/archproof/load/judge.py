@@ -166,11 +166,13 @@ def scaled_out(timeline: Timeline, bounds: ScalingBounds) -> Judgement:
             f" (bound {bounds.scale_out_within_s:g} s) — lengthen the run",
             evidence,
         )
+    disabled = [s for s in timeline.capacity if s.detail.get("autoscaler_enabled") is False]
+    hint = " — the autoscaler reported itself disabled" if disabled else ""
     return Judgement(
         Verdict.FAIL,
         f"{timeline.target}: no scale-out — healthy capacity stayed at {baseline}{wanted} for"
         f" {watched:.0f} s after the load crossed {bounds.threshold_rps:g} req/s"
-        f" (peak {peak_rps:.1f} req/s; bound {bounds.scale_out_within_s:g} s)",
+        f" (peak {peak_rps:.1f} req/s; bound {bounds.scale_out_within_s:g} s){hint}",
         evidence,
     )
 

@@ -35,6 +35,9 @@ class LoadProofRequest:
     environment: str | None = None
     reports: Path = Path("reports/load")
     workers: int = 0
+    remote_workers: int = 0
+    master_bind: str = "127.0.0.1"
+    master_port: int = 0
     profile: LoadProfile | None = None
     """Overrides the spec's ``load:`` section (CLI overrides, tests)."""
     quiet: bool = False
@@ -112,7 +115,15 @@ def prove_load(request: LoadProofRequest) -> LoadProofOutcome:
         probe_tls(request.target, profile.tls) if request.probe_tls else (None, "not probed")
     )
     timeline = run_load(
-        LoadRequest(target=request.target, profile=profile, out=out, workers=request.workers)
+        LoadRequest(
+            target=request.target,
+            profile=profile,
+            out=out,
+            workers=request.workers,
+            remote_workers=request.remote_workers,
+            master_bind=request.master_bind,
+            master_port=request.master_port,
+        )
     )
     write_chart(timeline, out / "chart.svg")
     evidence = LoadEvidence(

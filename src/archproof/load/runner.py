@@ -62,6 +62,11 @@ class LoadRequest:
     out: Path = Path("reports/load")
     workers: int = 0
     """0: one local locust process; N: a master and N local workers."""
+    remote_workers: int = 0
+    """Workers the master also waits for, started on other machines (docs/load.md)."""
+    master_bind: str = "127.0.0.1"
+    master_port: int = 0
+    """0: a free port (remote workers need a fixed one)."""
     locustfile: Path = LOCUSTFILE
     sample_every_s: float = 1.0
     grace_s: float = 60.0
@@ -115,18 +120,19 @@ def locust_commands(request: LoadRequest, prefix: Path) -> list[list[str]]:
         "5",
         *request.extra_args,
     ]
-    if request.workers <= 0:
+    expected = request.workers + request.remote_workers
+    if expected <= 0:
         return [main]
-    port = _free_port()
+    port = request.master_port or _free_port()
     master = [
         *main,
         "--master",
         "--master-bind-host",
-        "127.0.0.1",
+        request.master_bind,
         "--master-bind-port",
         str(port),
         "--expect-workers",
-        str(request.workers),
+        str(expected),
         "--expect-workers-max-wait",
         "30",
     ]

@@ -46,11 +46,11 @@ def make_observer(spec: str, options: ObserverOptions) -> Observer | None:
             session, rest, target_groups=options.target_groups, region=options.aws_region
         )
     if kind == "k8s" and rest.count("/") in (1, 2):
-        from archproof.load.observers.kubernetes import from_kubeconfig
+        from archproof.load.observers.kubernetes import WorkloadKind, from_kubeconfig
 
         parts = rest.split("/")
         namespace, name = parts[0], parts[-1]
-        workload_kind = (
+        workload_kind: WorkloadKind = (
             "StatefulSet" if len(parts) == 3 and parts[1].lower() == "statefulset" else "Deployment"
         )
         observer: Observer = from_kubeconfig(
