@@ -128,6 +128,12 @@ class RuntimeAPI:
         if answer:
             raise RuntimeAPIError(f"set server {backend}/{server} state {state}: {answer}")
 
+    def shutdown_sessions(self, backend: str, server: str) -> None:
+        """``shutdown sessions server BACKEND/SERVER``: cut the server's open connections."""
+        answer = self.command(f"shutdown sessions server {backend}/{server}").strip()
+        if answer:
+            raise RuntimeAPIError(f"shutdown sessions server {backend}/{server}: {answer}")
+
 
 def _int(value: str | None) -> int:
     try:

@@ -92,6 +92,8 @@ class LabStatus:
     """HAProxy backends → servers (name, address, status, up, requests)."""
     timings: dict[str, float] = field(default_factory=dict)
     """Seconds from the start of ``up`` to each health gate (only from ``up``)."""
+    autoscaler: dict[str, object] | None = None
+    """The autoscaler's last state file: enabled, desired, t, in_service, up, rate …"""
 
     def component(self, name: str) -> ComponentStatus:
         for c in self.components:
@@ -114,6 +116,7 @@ class LabStatus:
             "components": [c.as_json() for c in self.components],
             "backends": self.backends,
             "timings": self.timings,
+            "autoscaler": self.autoscaler,
         }
 
 
@@ -146,6 +149,8 @@ class Lab:
         self.api = RuntimeAPI(self.layout.runtime_socket)
         self._t0 = 0.0
         self._timings: dict[str, float] = {}
+        self.last_up: LabStatus | None = None
+        """What the last successful ``up`` returned (with its gate timings)."""
 
     # ===== up ===============================================================================
 
@@ -173,6 +178,9 @@ class Lab:
                 ],
                 env=child_env(),
             )
+            self._run_gates(
+                [Gate("autoscaler evaluating", layout.autoscaler_state.is_file)], deadline
+            )
         except BaseException:
             self.progress("lab up failed: stopping what was started")
             with contextlib.suppress(Exception):
@@ -184,8 +192,8 @@ class Lab:
             json.dumps({"t": time.time(), "timings": self._timings}) + "\n"
         )
         self.progress(f"lab ready in {total} s: {layout.entry_url}")
-        status = self.status()
-        return LabStatus(**{**status.__dict__, "timings": dict(self._timings)})
+        self.last_up = replace(self.status(), timings=dict(self._timings))
+        return self.last_up
 
     def _preflight(self) -> None:
         layout = self.layout
@@ -480,6 +488,10 @@ class Lab:
                 add(m.name, "app", m, app_state.get(m.name, ""))
         add("autoscaler", "autoscaler", None)
         running = all(c.running for c in components if c.kind in CORE_KINDS)
+        scaler_state = None
+        if records.get("autoscaler") and running:
+            with contextlib.suppress(OSError, ValueError):
+                scaler_state = json.loads(layout.autoscaler_state.read_text())
         return LabStatus(
             running=running,
             lab_dir=layout.lab_dir,
@@ -493,6 +505,7 @@ class Lab:
             autoscaler_state=layout.autoscaler_state,
             components=tuple(components),
             backends=backends,
+            autoscaler=scaler_state,
         )
 
     # ===== down =============================================================================
