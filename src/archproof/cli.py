@@ -115,6 +115,12 @@ def build_parser() -> argparse.ArgumentParser:
     controls.add_argument("--json", action="store_true")
     controls.set_defaults(handler=_controls)
 
+    from archproof.lab.cli import add_lab_parser
+    from archproof.load.cli import add_load_parser
+
+    add_load_parser(commands)
+    add_lab_parser(commands)
+
     demo = commands.add_parser("demo", help="run archproof on the embedded reference estates")
     demo.add_argument(
         "--violations", action="store_true", help="also show seeded violations caught"
