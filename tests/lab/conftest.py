@@ -15,18 +15,12 @@ from pathlib import Path
 import pytest
 
 from archproof.lab.layout import LabLayout
-from archproof.lab.stack import Lab
-
-NEEDED = ("haproxy", "etcd", "redis-server", "redis-sentinel")
+from archproof.lab.stack import Lab, missing_tools
 
 
 def lab_missing(layout: LabLayout) -> str:
     """Why the lab cannot run here ("" when it can)."""
-    missing = [b for b in NEEDED if shutil.which(b) is None]
-    if not layout.patroni_bin.exists():
-        missing.append(str(layout.patroni_bin))
-    if not (layout.pg_bin_dir / "postgres").exists():
-        missing.append(str(layout.pg_bin_dir / "postgres"))
+    missing = missing_tools(layout)
     if missing:
         return f"lab not installed (missing {', '.join(missing)}): run scripts/lab-install.sh"
     return ""

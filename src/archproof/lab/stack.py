@@ -131,6 +131,20 @@ class Gate:
     """Run once when the gate passes (starts the next server)."""
 
 
+def missing_tools(layout: LabLayout) -> list[str]:
+    """What the lab needs and this machine lacks (``scripts/lab-install.sh`` installs it)."""
+    missing = [
+        b for b in ("haproxy", "etcd", "redis-server", "redis-sentinel") if not shutil.which(b)
+    ]
+    if not layout.patroni_bin.exists():
+        missing.append(str(layout.patroni_bin))
+    if not (layout.pg_bin_dir / "postgres").exists():
+        missing.append(str(layout.pg_bin_dir / "postgres"))
+    if os.geteuid() == 0 and not shutil.which("setpriv"):
+        missing.append("setpriv")
+    return missing
+
+
 CORE_KINDS = ("etcd", "patroni", "redis", "sentinel", "haproxy")
 
 
@@ -197,15 +211,7 @@ class Lab:
 
     def _preflight(self) -> None:
         layout = self.layout
-        missing = [
-            b for b in ("haproxy", "etcd", "redis-server", "redis-sentinel") if not shutil.which(b)
-        ]
-        if not layout.patroni_bin.exists():
-            missing.append(str(layout.patroni_bin))
-        if not (layout.pg_bin_dir / "postgres").exists():
-            missing.append(str(layout.pg_bin_dir / "postgres"))
-        if os.geteuid() == 0 and not shutil.which("setpriv"):
-            missing.append("setpriv")
+        missing = missing_tools(layout)
         if missing:
             raise LabError(
                 "the lab is not installed (missing: " + ", ".join(missing) + "); "
@@ -228,7 +234,8 @@ class Lab:
             raise UsageError(
                 f"the lab in {layout.lab_dir} is already running; run `archproof lab down` first"
             )
-        self.down()  # clears leftovers of a crashed run (no-op when there are none)
+        if self.records() or self._postmasters():
+            self.down()  # clears leftovers of a crashed run
         problems = taken(layout.listeners())
         if problems:
             raise LabError("cannot start the lab: " + "; ".join(problems))
@@ -533,7 +540,8 @@ class Lab:
             for record in self.records():
                 by_kind.setdefault(_kind(record.name), []).append(record)
             live = {k: [r.pid for r in rs if record_alive(r)] for k, rs in by_kind.items()}
-            if any(live.values()) or self._postmasters():
+            stopping = any(live.values()) or bool(self._postmasters())
+            if stopping:
                 self.progress("stopping the lab")
             # the autoscaler first, so it starts nothing new; then re-read (it may have)
             stop_pids(live.pop("autoscaler", []), grace=3.0)
@@ -547,16 +555,18 @@ class Lab:
             stop_pids(self._postmasters(), grace=3.0, first=signal.SIGQUIT)
             stop_pids(etcd, grace=0.0, first=signal.SIGKILL)
             layout.runtime_socket.unlink(missing_ok=True)
-            left = self._leftovers()
+            # ports are checked only after stopping something: a port held by a process
+            # that is not this lab's is named by `up`, not blamed on `down`
+            left = self._leftovers(ports=stopping)
             if not left:
                 for path in layout.run_dir.glob("*.pid"):
                     path.unlink(missing_ok=True)
         if left:
             raise LabError("lab down left: " + "; ".join(left))
-        if by_kind:
+        if stopping:
             self.progress(f"lab stopped in {time.monotonic() - t0:.1f} s")
 
-    def _leftovers(self) -> list[str]:
+    def _leftovers(self, ports: bool = True) -> list[str]:
         """Processes and listening ports of this lab that are still there (waits ≤ 3 s)."""
         wanted = {(h, p): what for h, p, what in self.layout.listeners()}
         deadline = time.monotonic() + 3.0
@@ -565,7 +575,7 @@ class Lab:
             left += [f"postmaster (pid {p})" for p in self._postmasters()]
             left += [
                 f"{lst.host}:{lst.port} ({wanted[(lst.host, lst.port)]}) still listening"
-                for lst in tcp_listeners()
+                for lst in (tcp_listeners() if ports else [])
                 if (lst.host, lst.port) in wanted
             ]
             if not left or time.monotonic() >= deadline:
