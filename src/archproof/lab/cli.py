@@ -140,7 +140,7 @@ def _print_status(status: LabStatus) -> None:
     for c in status.components:
         if not c.running and c.kind == "app":
             continue
-        where = f"{c.address} zone {c.zone}" if c.address else ""
+        where = c.address + (f" zone {c.zone}" if c.zone else "")
         pid = f"pid {c.pid}" if c.pid else "stopped"
         print(f"  {c.name:<11} {c.kind:<10} {where:<28} {pid:<10} {c.role}")
     if status.autoscaler:
