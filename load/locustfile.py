@@ -26,7 +26,7 @@ CA_FILE = os.environ.get("ARCHPROOF_CA_FILE", "")
 
 
 def _verified_context() -> ssl.SSLContext:
-    import gevent.ssl
+    import gevent.ssl  # type: ignore[import-untyped]
 
     context: ssl.SSLContext = gevent.ssl.create_default_context(cafile=CA_FILE)
     return context
@@ -50,14 +50,14 @@ class EntryPointUser(FastHttpUser):
     connection_timeout = 5.0
     insecure = not CA_FILE
     ssl_context_factory = _verified_context if CA_FILE else None
-    tasks = {_request(entry): entry.weight for entry in PROFILE.paths}  # noqa: RUF012
+    tasks = {_request(entry): entry.weight for entry in PROFILE.paths}  # type: ignore[assignment]  # noqa: RUF012
 
 
 class SpecShape(LoadTestShape):
     """Users over time from the spec's shape; stops by itself at ``duration_s``."""
 
     def tick(self) -> tuple[int, float] | None:
-        elapsed = self.get_run_time()
+        elapsed: float = self.get_run_time()  # type: ignore[no-untyped-call]
         users = users_at(PROFILE.shape, elapsed)
         if users is None:
             return None

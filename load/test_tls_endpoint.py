@@ -18,7 +18,7 @@ def test_tls_termination(evidence: LoadEvidence) -> Judgement:
         return Judgement(Verdict.ERROR, f"{evidence.target}: {reason}")
     failed = [f for f in findings if f.get("ok") is False]
     unknown = [f for f in findings if f.get("ok") is None]
-    details = {str(f["aspect"]): f for f in findings}
+    details: dict[str, object] = {str(f["aspect"]): f for f in findings}
     if failed:
         shown = "; ".join(
             f"{f['aspect']}: {f.get('seen')} (required {f.get('required')})" for f in failed

@@ -17,3 +17,6 @@ else
 fi
 export UV_PYTHON_DOWNLOADS=never
 "$uv_bin" sync --frozen --quiet --python "$(command -v python3)"
+# The local lab (HAProxy, etcd, Redis, Patroni) for load proofs: Debian packages + a Patroni
+# venv. Without root or apt-get it says so in one line and archproof runs without the lab.
+"$root/scripts/lab-install.sh"

@@ -125,6 +125,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument(
         "--violations", action="store_true", help="also show seeded violations caught"
     )
+    demo.add_argument(
+        "--no-load", action="store_true", help="skip the short load proof on the local lab"
+    )
     demo.add_argument("--reports", default="reports", metavar="DIR")
     demo.set_defaults(handler=_demo)
     return parser
@@ -212,7 +215,9 @@ def _controls(args: argparse.Namespace) -> int:
 def _demo(args: argparse.Namespace) -> int:
     from archproof.demo import DemoOptions, run_demo
 
-    return run_demo(DemoOptions(reports=Path(args.reports), violations=args.violations))
+    return run_demo(
+        DemoOptions(reports=Path(args.reports), violations=args.violations, load=not args.no_load)
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

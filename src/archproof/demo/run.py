@@ -13,6 +13,7 @@ from pathlib import Path
 from types import FrameType
 
 from archproof.demo.forms import POLICIES, FormResult, check_estate
+from archproof.demo.load_proof import LoadDemoResult
 from archproof.demo.violations import ViolationResult, check_violations
 from archproof.estates import build, names, reference
 from archproof.moto_server import moto_server
@@ -25,6 +26,8 @@ class DemoOptions:
     reports: Path = Path("reports")
     violations: bool = False
     systems: tuple[str, ...] = ()
+    load: bool = True
+    """Also run the short load proof on the local lab."""
 
 
 def say(line: str) -> None:
@@ -85,6 +88,7 @@ def run_demo(options: DemoOptions) -> int:
                     say("    " + result.line())
     _print_table(rows, say)
     _print_spec_only(systems, say)
+    load = _load_proof(options, root)
     elapsed = time.monotonic() - started
     summary = {
         "systems": list(systems),
@@ -94,6 +98,14 @@ def run_demo(options: DemoOptions) -> int:
             for r in rows
         ],
         "violations": [v.as_json() for v in caught],
+        "load": None
+        if load is None
+        else {
+            "ran": load.ran,
+            "reason": load.reason,
+            "reports": str(load.reports) if load.reports else None,
+            **{str(v): load.count(v) for v in Verdict},
+        },
     }
     root.mkdir(parents=True, exist_ok=True)
     (root / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
@@ -106,7 +118,16 @@ def run_demo(options: DemoOptions) -> int:
         f" summary: {root / 'summary.json'}"
     )
     say(f"done in {elapsed:.0f} s")
-    return 1 if broken or missed else 0
+    return 1 if broken or missed or (load is not None and load.broken) else 0
+
+
+def _load_proof(options: DemoOptions, root: Path) -> LoadDemoResult | None:
+    if not options.load:
+        return None
+    from archproof.demo.load_proof import run_load_demo
+
+    with _interrupt_on_sigterm():
+        return run_load_demo(root / "load", say)
 
 
 def _print_spec_only(systems: tuple[str, ...], say: Callable[[str], None]) -> None:
