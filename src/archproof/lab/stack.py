@@ -486,7 +486,7 @@ class Lab:
         for m in layout.pg_nodes:
             add(m.name, "patroni", m, str(members.get(m.name, {}).get("role", "")))
         for m in layout.redis_nodes:
-            add(m.name, "redis", m, probes.redis_role(m) if m.name in records else "")
+            add(m.name, "redis", m, probes.redis_role(m) if _alive(records.get(m.name)) else "")
         for m in layout.sentinels:
             add(m.name, "sentinel", m)
         add("haproxy", "haproxy", Member("haproxy", layout.entry_host, layout.https_port, ""))
@@ -581,6 +581,10 @@ class Lab:
             if not left or time.monotonic() >= deadline:
                 return left
             time.sleep(0.1)
+
+
+def _alive(record: ProcRecord | None) -> bool:
+    return record is not None and record_alive(record)
 
 
 def _kind(name: str) -> str:
