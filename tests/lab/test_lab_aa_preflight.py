@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import socket
 import tempfile
 from pathlib import Path
@@ -78,10 +79,17 @@ def test_load_loop_refuses_non_loopback_targets() -> None:
 
 
 def test_up_names_a_taken_port_and_starts_nothing() -> None:
-    layout = LabLayout(lab_dir=Path(tempfile.mkdtemp(prefix="archproof-lab-pre-")))
+    folder = Path(tempfile.mkdtemp(prefix="archproof-lab-pre-"))
+    try:
+        _up_with_a_taken_port(LabLayout(lab_dir=folder))
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _up_with_a_taken_port(layout: LabLayout) -> None:
     if missing_tools(layout):
         pytest.skip("lab not installed: run scripts/lab-install.sh")
-    Path(layout.lab_dir).chmod(0o755)
+    layout.lab_dir.chmod(0o755)
     slot = layout.app_slots[-1]
     with socket.socket() as blocker:
         try:
