@@ -71,7 +71,7 @@ def _panel_svg(
                 f' points="{" ".join(coords)}"/>'
             )
         parts.append(
-            f'<text x="{LEFT + 160 + n * 150}" y="{y0 - 6}" font-size="11" fill="{colour}">'
+            f'<text x="{LEFT + 330 + n * 130}" y="{y0 - 6}" font-size="11" fill="{colour}">'
             f"■ {escape(label)}</text>"
         )
     return "\n".join(parts)

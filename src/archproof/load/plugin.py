@@ -21,6 +21,11 @@ class ProofPlugin:
     def __init__(self, run: Run, evidence: LoadEvidence, source: str = "load") -> None:
         self.run, self.evidence, self.source = run, evidence, source
 
+    def pytest_configure(self, config: pytest.Config) -> None:
+        config.addinivalue_line(
+            "markers", "archproof_requirement(req): the requirement a proof check judges"
+        )
+
     def _requirements(self, info: ProofInfo) -> list[Requirement]:
         return [req for req in self.run.requirements() if info.proof in req.proofs]
 
@@ -111,7 +116,3 @@ def _requirement(item: pytest.Item) -> Requirement | None:
     if mark is None or not mark.args or not isinstance(mark.args[0], Requirement):
         return None
     return mark.args[0]
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "archproof_requirement(req): requirement a proof judges")
