@@ -51,6 +51,13 @@ def test_demo_checks_the_estate_in_both_forms(tmp_path: Path) -> None:
     assert forms[("bragabot", "live")]["pass"] > 40
     for name in ("results.json", "junit.xml", "checks.html", "plan.json"):
         assert (tmp_path / "demo" / "bragabot" / name).exists()
+    # the short load proof on the lab (started and stopped by the demo itself)
+    load = summary["load"]
+    assert load["ran"], load["reason"]
+    assert load["pass"] == 4 and load["fail"] == load["error"] == 0
+    assert "load/autoscaling/scaled-out: lab https://127.0.9.1/" in output
+    for name in ("results.json", "timeline.json", "chart.svg", "locust.html"):
+        assert (tmp_path / "demo" / "load" / name).exists()
 
 
 @pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
@@ -69,3 +76,38 @@ def test_interrupted_demo_stops_its_server(tmp_path: Path, stop: signal.Signals)
     assert process.returncode != 0
     time.sleep(0.5)
     assert not any(Path(f"/proc/{pid}").exists() for pid in server), "moto server left running"
+
+
+def _lab_processes() -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue
+        if "archproof-demo-lab-" in cmdline or "locustfile.py" in cmdline:
+            found.append(int(entry.name))
+    return found
+
+
+def test_demo_interrupted_during_load_proof_stops_the_lab(tmp_path: Path) -> None:
+    process = demo(tmp_path)
+    deadline = time.monotonic() + 180
+    assert process.stdout is not None
+    seen = ""
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        seen += line
+        if "load proof: bragabot on the lab (starting it" in line:
+            break
+    else:
+        pytest.fail(f"the demo never reached its load proof:\n{seen}")
+    time.sleep(15)  # the lab is up and locust is running
+    assert _lab_processes(), "the demo's lab and locust should be running"
+    process.send_signal(signal.SIGINT)
+    process.wait(timeout=60)
+    assert process.returncode != 0
+    time.sleep(1)
+    assert not _lab_processes(), "lab or locust processes left running"

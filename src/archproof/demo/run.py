@@ -117,6 +117,8 @@ def run_demo(options: DemoOptions) -> int:
         f"reports: {root}/<system>/ (results.json, junit.xml, checks.html);"
         f" summary: {root / 'summary.json'}"
     )
+    if load is not None and load.ran:
+        say(f"load proof: {root / 'load'}/ (results.json, timeline.json, chart.svg, locust.html)")
     say(f"done in {elapsed:.0f} s")
     return 1 if broken or missed or (load is not None and load.broken) else 0
 
