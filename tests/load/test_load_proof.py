@@ -123,3 +123,42 @@ def test_unreachable_entry_point_is_bad_input(capsys: pytest.CaptureFixture[str]
     assert code == 2
     err = capsys.readouterr().err
     assert "http://127.0.0.1:9" in err and "unreachable" in err
+
+
+def test_distributed_run_uses_locust_master_and_workers(tmp_path: Path) -> None:
+    state = TargetState(scale_every=60)
+    with http_target(state) as url:
+        target = LoadTarget(url=url, observer=TargetObserver(state))
+        outcome = prove_load(
+            LoadProofRequest(
+                spec_path=SPEC,
+                target=target,
+                reports=tmp_path,
+                profile=_profile(duration=8),
+                workers=2,
+                quiet=True,
+                probe_tls=False,
+            )
+        )
+    commands = outcome.timeline.locust["commands"] if outcome.timeline else []
+    assert len(commands) == 3
+    assert "--master" in commands[0] and "--expect-workers" in commands[0]
+    assert all("--worker" in c for c in commands[1:])
+    assert outcome.timeline is not None and outcome.timeline.totals is not None
+    assert outcome.timeline.totals.requests > 100
+    assert state.requests >= outcome.timeline.totals.requests
+    verdicts = _verdicts(outcome)
+    assert verdicts["load/autoscaling/slo-held"] == "pass"
+    assert verdicts["load/autoscaling/scaled-out"] == "pass"
+
+
+def test_lab_not_running_and_unknown_observer_are_bad_input(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(["load", "--spec", SPEC, "--lab", "--lab-dir", str(tmp_path), "-q"])
+    assert code == 2
+    assert "is not running — start it with `archproof lab up`" in capsys.readouterr().err
+    with http_target(TargetState()) as url:
+        code = main(["load", "--spec", SPEC, "--url", url, "--observe", "gcp-mig:web", "-q"])
+    assert code == 2
+    assert "--observe 'gcp-mig:web': expected lab, none" in capsys.readouterr().err
