@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from archproof.lab.layout import LabLayout
+
 
 def demo(tmp_path: Path, *args: str) -> subprocess.Popen[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
@@ -55,7 +57,7 @@ def test_demo_checks_the_estate_in_both_forms(tmp_path: Path) -> None:
     load = summary["load"]
     assert load["ran"], load["reason"]
     assert load["pass"] == 4 and load["fail"] == load["error"] == 0
-    assert "load/autoscaling/scaled-out: lab https://127.0.9.1/" in output
+    assert f"load/autoscaling/scaled-out: lab {LabLayout().entry_url}" in output
     for name in ("results.json", "timeline.json", "chart.svg", "locust.html"):
         assert (tmp_path / "demo" / "load" / name).exists()
 

@@ -47,11 +47,43 @@ class Member:
         return f"{self.host}:{self.port}"
 
 
+def _default_net() -> int:
+    text = os.environ.get("ARCHPROOF_LAB_NET", "0")
+    try:
+        net = int(text)
+    except ValueError:
+        net = -1
+    if not 0 <= net <= 255:
+        from archproof.errors import UsageError
+
+        raise UsageError(f"ARCHPROOF_LAB_NET={text!r}: must be a number from 0 to 255")
+    return net
+
+
+_HOST_FIELDS = (
+    "entry_host",
+    "etcd_hosts",
+    "pg_hosts",
+    "redis_hosts",
+    "sentinel_hosts",
+    "app_hosts",
+)
+
+
+def _on_net(value: str, net: int) -> str:
+    return f"127.{net}." + value[len("127.0.") :] if value.startswith("127.0.") else value
+
+
 @dataclass(frozen=True)
 class LabLayout:
-    """The whole lab. Every field has a default; tests may override ``lab_dir`` only."""
+    """The whole lab. Every field has a default; tests may override ``lab_dir`` only.
+
+    ``net`` (``$ARCHPROOF_LAB_NET``, default 0) moves every address from 127.0.x.y to
+    127.<net>.x.y, so several labs (CI jobs sharing a machine) can run side by side.
+    """
 
     lab_dir: Path = field(default_factory=_default_lab_dir)
+    net: int = field(default_factory=_default_net)
     entry_host: str = "127.0.9.1"
     https_port: int = field(default_factory=lambda: 443 if _is_root() else 8443)
     http_port: int = field(default_factory=lambda: 80 if _is_root() else 8080)
@@ -98,6 +130,18 @@ class LabLayout:
     pg_superuser_password: str = "pgpass"
     pg_bin_dir: Path = Path("/usr/lib/postgresql/15/bin")
     patroni_bin: Path = field(default_factory=_default_patroni)
+
+    def __post_init__(self) -> None:
+        if self.net == 0 or not self.entry_host.startswith("127.0."):
+            return
+        for name in _HOST_FIELDS:
+            value = getattr(self, name)
+            if isinstance(value, str):
+                object.__setattr__(self, name, _on_net(value, self.net))
+            else:
+                object.__setattr__(self, name, tuple(_on_net(v, self.net) for v in value))
+        zones = tuple((zone, _on_net(cidr, self.net)) for zone, cidr in self.zones)
+        object.__setattr__(self, "zones", zones)
 
     # ----- zones and members -------------------------------------------------------------
 
