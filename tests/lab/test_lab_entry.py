@@ -34,7 +34,7 @@ def _get(lab: Lab, path: str) -> tuple[int, dict[str, str], Any]:
 def test_https_entry_serves_json_naming_an_instance(running_lab: Lab) -> None:
     up = running_lab.last_up
     assert up is not None and up.running
-    assert up.entry_url.startswith("https://127.0.9.1")
+    assert up.entry_url.startswith(f"https://{running_lab.layout.entry_host}")
     assert up.timings["ready"] < 60
     status, headers, body = _get(running_lab, "/")
     assert status == 200
@@ -102,13 +102,14 @@ def test_describe_shows_leader_replica_and_redis_master(running_lab: Lab) -> Non
     assert sorted(n["role"] for n in nodes) == ["leader", "replica"]
     assert estate["tiers"]["data"]["leader"] == patroni_leader(layout) == "pg1"
     master = sentinel_master(layout)
-    assert master == ("127.0.10.20", 6379)
-    assert estate["tiers"]["cache"]["master"] == "127.0.10.20:6379"
+    first = layout.redis_nodes[0]
+    assert master == (first.host, 6379) and first.zone == "a"
+    assert estate["tiers"]["cache"]["master"] == f"{first.host}:6379"
     assert {n["role"] for n in estate["tiers"]["cache"]["nodes"]} == {"master", "replica"}
     assert estate["tiers"]["edge"]["kind"] == "haproxy"
     apps = estate["tiers"]["app"]["instances"]
     assert [a["zone"] for a in apps] == ["a", "b", "c", "a", "b", "c"]
-    assert estate["zones"]["c"]["cidr"] == "127.0.12.0/24"
+    assert estate["zones"]["c"]["cidr"] == f"127.{layout.net}.12.0/24"
     assert "sentinel3" in estate["zones"]["c"]["runs"]
     assert estate["entry"]["ca_file"] == str(running_lab.layout.ca_file)
     assert estate["autoscaler"]["emulated"] is True
@@ -119,7 +120,7 @@ def test_runtime_api_reports_backends(running_lab: Lab) -> None:
     assert "Version" in api.show_info()
     app = {s.name: s for s in api.servers("app")}
     assert list(app) == ["app1", "app2", "app3", "app4", "app5", "app6"]
-    assert app["app1"].address == "127.0.10.2:9000"
+    assert app["app1"].address == f"127.{running_lab.layout.net}.10.2:9000"
     assert [s.name for s in api.servers("pg_rw") if s.up] == ["pg1"]
     assert [s.name for s in api.servers("pg_ro") if s.up] == ["pg2"]
     assert [s.name for s in api.servers("redis_rw") if s.up] == ["redis1"]
