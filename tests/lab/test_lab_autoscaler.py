@@ -97,3 +97,22 @@ def test_autoscaler_scales_out_under_load_and_back_in(running_lab: Lab) -> None:
     assert ins and ins[-1]["to"] == 2
     assert _state(running_lab)["desired"] == 2
     assert _wait(lambda: _running_apps(running_lab) == ["app1", "app2"], 10)
+
+
+def test_failed_instance_is_replaced_like_an_asg_would(running_lab: Lab) -> None:
+    import os
+    import signal
+
+    from archproof.lab.procs import read_pidfile
+
+    layout = running_lab.layout
+    record = read_pidfile(layout.pidfile("app2"))
+    assert record is not None
+    os.kill(record.pid, signal.SIGKILL)
+    api = RuntimeAPI(layout.runtime_socket)
+    assert _wait(lambda: not {s.name: s for s in api.servers("app")}["app2"].up, 10)
+    assert _wait(lambda: {s.name: s for s in api.servers("app")}["app2"].up, 20)
+    replaced = [e for e in read_log(layout.autoscaler_log) if e["action"] == "replace"]
+    assert replaced and "app2 failed health checks" in replaced[-1]["reason"]
+    new = read_pidfile(layout.pidfile("app2"))
+    assert new is not None and new.pid != record.pid

@@ -71,6 +71,9 @@ class Policy:
     scale_in_cooldown: float = 20.0
     window: float = 3.0
     """Seconds of request-total samples the rate is computed over."""
+    replace_unhealthy_after: float = 3.0
+    """Seconds an in-service instance may fail its health checks before it is replaced
+    (like an ASG's health-check replacement or a Deployment's restart); 0: never."""
     interval: float = 1.0
     """Seconds between evaluations."""
 
@@ -129,7 +132,7 @@ def update_policy(layout: LabLayout, **changes: Any) -> Policy:
 @dataclass(frozen=True)
 class Decision:
     action: str
-    """``scale_out`` or ``scale_in``."""
+    """``scale_out``, ``scale_in`` or ``replace`` (an unhealthy instance)."""
     current: int
     desired: int
     metric: float
@@ -146,6 +149,7 @@ class Autoscaler:
         started = time.monotonic()
         self.last_scale_out = started - 1e9
         self.last_activity = started
+        self.down_since: dict[str, float] = {}
 
     # ----- metric --------------------------------------------------------------------------
 
@@ -226,12 +230,48 @@ class Autoscaler:
             stop_app(self.layout, slot)
         return [s.name for s in chosen]
 
+    def replace_unhealthy(
+        self, policy: Policy, servers: list[ServerState], now: float
+    ) -> list[str]:
+        """Replace in-service instances that failed health checks for too long; log each."""
+        if not policy.replace_unhealthy_after:
+            self.down_since.clear()
+            return []
+        failing = {s.name for s in servers if not s.in_maintenance and not s.up}
+        self.down_since = {n: t for n, t in self.down_since.items() if n in failing}
+        replaced = []
+        for name in sorted(failing):
+            since = self.down_since.setdefault(name, now)
+            if now - since < policy.replace_unhealthy_after:
+                continue
+            slot = self.layout.app_slot(name)
+            stop_app(self.layout, slot, grace=0.5)
+            start_app(self.layout, slot)
+            healthy = wait_healthy(slot, HEALTH_TIMEOUT)
+            active = sum(1 for s in servers if not s.in_maintenance)
+            self._log(
+                Decision(
+                    "replace",
+                    active,
+                    active,
+                    0.0,
+                    f"{name} failed health checks for {now - since:.1f} s: replaced"
+                    + ("" if healthy else " (the new instance is not healthy yet)"),
+                ),
+                policy,
+            )
+            self.down_since.pop(name, None)
+            replaced.append(name)
+        return replaced
+
     # ----- one evaluation ------------------------------------------------------------------
 
     def step(self) -> Decision | None:
         policy = load_policy(self.layout)
         now = time.monotonic()
         servers = self.api.servers(BACKEND)
+        if policy.enabled and self.replace_unhealthy(policy, servers, now):
+            servers = self.api.servers(BACKEND)
         total = sum(s.requests for s in servers)
         rate, span = self._rate(now, total, policy.window)
         active = [s for s in servers if not s.in_maintenance]

@@ -80,6 +80,11 @@ def add_lab_parser(commands: argparse._SubParsersAction) -> None:  # type: ignor
     policy.add_argument("--scale-out-cooldown", type=float, help="seconds")
     policy.add_argument("--scale-in-cooldown", type=float, help="seconds")
     policy.add_argument("--window", type=float, help="seconds of samples for the rate")
+    policy.add_argument(
+        "--replace-after",
+        type=float,
+        help="seconds of failed health checks before an instance is replaced (0: never)",
+    )
     policy.add_argument("--interval", type=float, help="seconds between evaluations")
     policy.set_defaults(handler=_autoscaler_policy)
 
@@ -192,6 +197,7 @@ def _autoscaler_policy(args: argparse.Namespace) -> int:
         scale_in_cooldown=args.scale_in_cooldown,
         window=args.window,
         interval=args.interval,
+        replace_unhealthy_after=args.replace_after,
     )
     print(json.dumps(policy.as_json(), indent=2))
     return 0
