@@ -3,12 +3,15 @@ recorded in the run like a control's, so ``results.json`` traces it to its requi
 
 from __future__ import annotations
 
+import fnmatch
+import inspect
 from collections.abc import Generator
+from typing import Protocol
 
 import pytest
 
 from archproof.load.judge import Judgement
-from archproof.load.proof import LoadEvidence, ProofInfo, proof_info
+from archproof.load.proof import ProofInfo, proof_info
 from archproof.plugin import _shape_report
 from archproof.run import Run
 from archproof.spec.model import Requirement
@@ -17,17 +20,34 @@ from archproof.verdict import Verdict, VerdictRecord
 JUDGED = pytest.StashKey[Judgement | None]()
 
 
+class Evidence(Protocol):
+    """What a proof run gathered; ``covers`` says which proofs it has evidence for."""
+
+    @property
+    def target(self) -> str: ...
+
+    def covers(self, proof: str) -> bool: ...
+
+
 class ProofPlugin:
-    def __init__(self, run: Run, evidence: LoadEvidence, source: str = "load") -> None:
+    """Runs proof checks; a check's proof may be a pattern (``chaos/*``): it then runs for
+    every matching proof the evidence covers and receives ``proof`` if it asks for it."""
+
+    def __init__(self, run: Run, evidence: Evidence, source: str = "load") -> None:
         self.run, self.evidence, self.source = run, evidence, source
 
     def pytest_configure(self, config: pytest.Config) -> None:
         config.addinivalue_line(
-            "markers", "archproof_requirement(req): the requirement a proof check judges"
+            "markers", "archproof_requirement(req, proof): the requirement and proof a check judges"
         )
 
-    def _requirements(self, info: ProofInfo) -> list[Requirement]:
-        return [req for req in self.run.requirements() if info.proof in req.proofs]
+    def _claims(self, info: ProofInfo) -> list[tuple[Requirement, str]]:
+        return [
+            (req, proof)
+            for req in self.run.requirements()
+            for proof in req.proofs
+            if fnmatch.fnmatchcase(proof, info.proof) and self.evidence.covers(proof)
+        ]
 
     def pytest_generate_tests(self, metafunc: pytest.Metafunc) -> None:
         info = proof_info(metafunc.function)
@@ -35,12 +55,17 @@ class ProofPlugin:
             return
         if "evidence" not in metafunc.fixturenames:
             raise pytest.UsageError(f"proof check {info.control_id}: must take 'evidence'")
-        requirements = self._requirements(info)
+        claims = self._claims(info)
+        several = len({proof for _, proof in claims}) > 1
         metafunc.parametrize(
             "evidence",
             [
-                pytest.param(self.evidence, id=req.id, marks=pytest.mark.archproof_requirement(req))
-                for req in requirements
+                pytest.param(
+                    self.evidence,
+                    id=f"{req.id}|{proof}" if several else req.id,
+                    marks=pytest.mark.archproof_requirement(req, proof),
+                )
+                for req, proof in claims
             ]
             or [pytest.param(None, id="unclaimed")],
         )
@@ -58,11 +83,15 @@ class ProofPlugin:
         info = _info(pyfuncitem)
         if info is None:
             return None
+        proof = _proof(pyfuncitem) or info.proof
+        kwargs: dict[str, object] = {"evidence": self.evidence}
+        if "proof" in inspect.signature(pyfuncitem.obj).parameters:
+            kwargs["proof"] = proof
         try:
-            result = pyfuncitem.obj(evidence=self.evidence)
+            result = pyfuncitem.obj(**kwargs)
         except Exception as exc:  # a proof check that crashes could not judge: error
             result = Judgement(
-                Verdict.ERROR, f"{info.control_id} could not judge: {type(exc).__name__}: {exc}"
+                Verdict.ERROR, f"{proof}/{info.check} could not judge: {type(exc).__name__}: {exc}"
             )
         pyfuncitem.stash[JUDGED] = result if isinstance(result, Judgement) else None
         return True
@@ -80,8 +109,9 @@ class ProofPlugin:
             report.outcome = "skipped"
             report.longrepr = (str(item.path), 0, "not asked for by the spec")
             return report
+        control_id = f"{_proof(item) or info.proof}/{info.check}"
         record = VerdictRecord(
-            control=info.control_id,
+            control=control_id,
             requirement=requirement.id,
             system=self.run.spec.system,
             environment=self.run.environment,
@@ -97,7 +127,7 @@ class ProofPlugin:
         self.run.records.append(record)
         _shape_report(report, item, judged.verdict, judged.message)
         properties = [
-            ("control", info.control_id),
+            ("control", control_id),
             ("requirement", requirement.id),
             ("verdict", str(judged.verdict)),
             ("resource", self.evidence.target),
@@ -109,6 +139,13 @@ class ProofPlugin:
 
 def _info(item: pytest.Item) -> ProofInfo | None:
     return proof_info(getattr(item, "function", None))
+
+
+def _proof(item: pytest.Item) -> str:
+    mark = item.get_closest_marker("archproof_requirement")
+    if mark is None or len(mark.args) < 2:
+        return ""
+    return str(mark.args[1])
 
 
 def _requirement(item: pytest.Item) -> Requirement | None:

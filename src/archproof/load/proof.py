@@ -57,5 +57,8 @@ class LoadEvidence:
     tls_problem: str = ""
     """Why the TLS probe could not run (unreachable, not TLS, plain http entry …)."""
 
+    def covers(self, proof: str) -> bool:
+        return proof.startswith("load/")
+
 
 Judge = Callable[[LoadEvidence], Judgement | None]

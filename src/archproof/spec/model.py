@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from archproof.spec.chaos_profile import ChaosProfile
 from archproof.spec.load_profile import LoadProfile
 
 ParamValue = int | float | bool | str | list[Any] | dict[str, Any]
@@ -118,6 +119,8 @@ class Spec(_Strict):
     waivers: list[Waiver] = Field(default_factory=list)
     load: LoadProfile = Field(default_factory=LoadProfile)
     """How the load proof drives the entry point and what it must show."""
+    chaos: ChaosProfile = Field(default_factory=ChaosProfile)
+    """Recovery bounds the failure proofs are judged against."""
 
     @model_validator(mode="after")
     def _consistent(self) -> Spec:
