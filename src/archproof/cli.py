@@ -115,10 +115,12 @@ def build_parser() -> argparse.ArgumentParser:
     controls.add_argument("--json", action="store_true")
     controls.set_defaults(handler=_controls)
 
+    from archproof.chaos.cli import add_chaos_parser
     from archproof.lab.cli import add_lab_parser
     from archproof.load.cli import add_load_parser
 
     add_load_parser(commands)
+    add_chaos_parser(commands)
     add_lab_parser(commands)
 
     demo = commands.add_parser("demo", help="run archproof on the embedded reference estates")

@@ -108,3 +108,26 @@ def cleanup(configuration: Configuration = None) -> dict[str, Any]:
         except Exception as exc:  # nothing running is fine here; report it, go on
             done[name] = f"{type(exc).__name__}: {exc}"
     return done
+
+
+def wait_until_serving(
+    steady_s: float = 3.0, timeout: float = 60.0, configuration: Configuration = None
+) -> bool:
+    """Probe: wait until the background traffic has succeeded without a break for
+    ``steady_s`` seconds after the fault (False at ``timeout``; recovery is judged from the
+    records either way)."""
+    records = records_dir(configuration)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        faults = _lines(records / "faults.jsonl")
+        traffic = _lines(records / "traffic.jsonl")
+        if faults and traffic:
+            fault_t = min(float(f.get("t", 0)) for f in faults)
+            after = [r for r in traffic if float(r.get("t", 0)) >= fault_t]
+            failed = [float(r["t"]) for r in after if not r.get("ok")]
+            since = max(failed, default=fault_t)
+            ok_after = [r for r in after if float(r["t"]) > since]
+            if ok_after and time.time() - since >= steady_s and len(ok_after) >= 3:
+                return True
+        time.sleep(0.5)
+    return False

@@ -34,8 +34,6 @@ def _default_bounds() -> dict[str, RecoveryBounds]:
 
 
 class ChaosProfile(_Strict):
-    traffic_rate: float = Field(default=20, gt=0)
-    """Background requests per second through the entry point during each experiment."""
     recovery_window_s: float = Field(default=2.0, gt=0)
     """Recovered = every request in a window this long succeeded."""
     experiments: dict[str, RecoveryBounds] = Field(default_factory=_default_bounds)

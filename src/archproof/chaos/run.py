@@ -1,0 +1,260 @@
+"""``archproof chaos``: run the spec's failure proofs as chaostoolkit experiments (through
+chaoslib), measure recovery, then let the proof checks in ``chaos/`` judge them.
+
+Safety: nothing runs without ``allow_chaos``; ``dry_run`` only shows what would be done;
+rollbacks always run (strategy ``always``), on Ctrl-C and on the hard stop too; AWS targets
+must carry the opt-in tag or be named explicitly.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from archproof.chaos.evidence import ChaosEvidence, ExperimentRun, measure_run
+from archproof.chaos.experiments import CHAOS_DIR, Experiment, discover, read_experiment
+from archproof.controls.catalogue import checks_dirs
+from archproof.controls.catalogue import discover as discover_controls
+from archproof.errors import ChaosSafetyError, UsageError
+from archproof.run import Run
+from archproof.spec.load import load_spec
+from archproof.spec.model import Spec
+
+SETTINGS: dict[str, Any] = {"runtime": {"rollbacks": {"strategy": "always"}}}
+
+
+@dataclass(frozen=True)
+class ChaosRequest:
+    spec_path: str
+    variant: str = "lab"
+    experiments: tuple[str, ...] = ()
+    """Experiment names (``lab-zone-loss``) or files; empty: every one the spec's proofs name."""
+    environment: str | None = None
+    lab_dir: Path | None = None
+    reports: Path = Path("reports/chaos")
+    allow_chaos: bool = False
+    dry_run: bool = False
+    explicit_targets: tuple[str, ...] = ()
+    """AWS ids the user named on the command line (no opt-in tag needed for them)."""
+    aws_region: str | None = None
+    environment_values: dict[str, str] = field(default_factory=dict)
+    """More ``ARCHPROOF_*`` settings the experiments read (targets, region …)."""
+    quiet: bool = False
+
+
+@dataclass(frozen=True)
+class ChaosOutcome:
+    run: Run | None
+    evidence: ChaosEvidence | None
+    exit_code: int
+    results: dict[str, object]
+
+
+def _proof_run(spec: Spec, spec_path: str, environment: str | None, proofs: set[str]) -> Run:
+    try:
+        env = spec.pick_environment(environment)
+    except KeyError as exc:
+        raise UsageError(f"{spec_path}: {exc.args[0]}") from None
+    wanted = tuple(req.id for req in spec.requirements if proofs & set(req.proofs))
+    return Run(
+        spec=spec,
+        environment=env,
+        inventories=[],
+        spec_path=spec_path,
+        only_requirements=wanted or ("<none>",),
+    )
+
+
+def select(request: ChaosRequest, spec: Spec) -> list[Experiment]:
+    """The experiments to run: named ones, else every ``<variant>-*`` one whose proof the
+    spec names."""
+    if request.experiments:
+        chosen = []
+        for name in request.experiments:
+            path = Path(name)
+            if not path.suffix:
+                matches = sorted(CHAOS_DIR.glob(f"{name}.*"))
+                if not matches:
+                    known = ", ".join(e.name for e in discover(request.variant))
+                    raise UsageError(f"unknown experiment {name!r} (known: {known})")
+                path = matches[0]
+            chosen.append(read_experiment(path))
+        return chosen
+    claimed = {p for req in spec.requirements for p in req.proofs}
+    return [e for e in discover(request.variant) if e.proof in claimed]
+
+
+def describe_plan(experiments: list[Experiment], configuration: dict[str, str]) -> list[str]:
+    """What each experiment would do, for ``--dry-run`` and before a real run."""
+    lines = []
+    for experiment in experiments:
+        targets = ", ".join(
+            f"{t.get('kind')}={configuration.get(str(t.get('config')), '?')}"
+            for t in experiment.extension.get("targets", [])
+        )
+        lines.append(f"{experiment.name} ({experiment.proof}): {experiment.title}")
+        lines.append(f"  targets: {targets or 'none named'}")
+        for section in ("method", "rollbacks"):
+            for activity in experiment.activities(section):
+                provider = activity.get("provider", {})
+                func = f"{provider.get('module', '')}.{provider.get('func', '')}".strip(".")
+                args = provider.get("arguments") or {}
+                shown = ", ".join(f"{k}={v!r}" for k, v in args.items())
+                kind = "rollback" if section == "rollbacks" else activity.get("type", "?")
+                lines.append(f"  {kind:8} {activity.get('name')}: {func}({shown})")
+    return lines
+
+
+@contextlib.contextmanager
+def _environment(values: dict[str, str]) -> Iterator[None]:
+    saved = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def _check_aws_opt_in(
+    experiments: list[Experiment], request: ChaosRequest, configuration: dict[str, str]
+) -> None:
+    import boto3
+
+    from archproof.chaos.aws_safety import check_opt_in, experiment_targets
+
+    session = boto3.Session(region_name=request.aws_region)
+    problems: list[str] = []
+    for experiment in experiments:
+        targets = experiment_targets(experiment.document, dict(configuration))
+        problems += [
+            f"{experiment.name}: {p}"
+            for p in check_opt_in(session, targets, set(request.explicit_targets))
+        ]
+    if problems:
+        raise ChaosSafetyError(
+            "refusing to mutate AWS targets without opt-in (tag archproof:chaos=allowed or"
+            " --target ID): " + "; ".join(problems)
+        )
+
+
+def run_experiment(
+    experiment: Experiment, configuration: dict[str, str], say: Callable[[str], None]
+) -> dict[str, Any]:
+    """One experiment through chaoslib, rollbacks always; Ctrl-C ends it with rollbacks."""
+    from chaoslib.exit import exit_signals
+    from chaoslib.experiment import run_experiment as chaoslib_run
+
+    logging.getLogger("chaostoolkit").setLevel(logging.WARNING)
+    with _environment(configuration), exit_signals():
+        journal: dict[str, Any] = chaoslib_run(experiment.document, settings=SETTINGS)
+    return journal
+
+
+def run_chaos(request: ChaosRequest, say: Callable[[str], None] = print) -> ChaosOutcome:
+    spec = load_spec(request.spec_path, discover_controls(checks_dirs()))
+    experiments = select(request, spec)
+    if not experiments:
+        raise UsageError(
+            f"{request.spec_path}: no {request.variant} experiment for the proofs it names"
+        )
+    lab_dir = request.lab_dir
+    if request.variant == "lab":
+        from archproof.lab.layout import LabLayout
+
+        lab_dir = (lab_dir or LabLayout().lab_dir).resolve()
+    base = {
+        **request.environment_values,
+        **({"ARCHPROOF_LAB_DIR": str(lab_dir)} if lab_dir else {}),
+        **({"ARCHPROOF_AWS_REGION": request.aws_region} if request.aws_region else {}),
+    }
+    plan = describe_plan(experiments, base)
+    if request.dry_run:
+        say("dry run — nothing is changed; these would run (rollbacks always):")
+        for line in plan:
+            say("  " + line)
+        return ChaosOutcome(None, None, 0, {})
+    if not request.allow_chaos:
+        names = ", ".join(e.name for e in experiments)
+        raise ChaosSafetyError(
+            f"chaos experiments mutate their targets ({names}); pass --allow-chaos to run"
+            " them, or --dry-run to see what they would do"
+        )
+    if request.variant == "aws":
+        _check_aws_opt_in(experiments, request, base)
+    if request.variant == "lab":
+        _require_lab(lab_dir)
+    run = _proof_run(spec, request.spec_path, request.environment, {e.proof for e in experiments})
+    evidence = ChaosEvidence(target=_target_label(request, lab_dir), profile=spec.chaos)
+    request.reports.mkdir(parents=True, exist_ok=True)
+    for experiment in experiments:
+        out = request.reports / experiment.name
+        records = out / "records"
+        shutil.rmtree(out, ignore_errors=True)
+        records.mkdir(parents=True)
+        bounds = spec.chaos.bounds(experiment.proof)
+        configuration = {
+            **base,
+            "ARCHPROOF_CHAOS_RECORDS": str(records.resolve()),
+            "ARCHPROOF_CHAOS_MAX_OUTAGE": f"{bounds.abort_after_s:g}",
+        }
+        say(f"  {experiment.name}: {experiment.title}")
+        journal = run_experiment(experiment, configuration, say)
+        measures = measure_run(records, spec.chaos)
+        journal["archproof"] = {
+            "proof": experiment.proof,
+            "bounds": bounds.model_dump(),
+            "measures": measures,
+        }
+        (out / "journal.json").write_text(json.dumps(journal, indent=2, default=str) + "\n")
+        evidence.runs[experiment.proof] = ExperimentRun(
+            proof=experiment.proof,
+            name=experiment.name,
+            title=experiment.title,
+            journal=journal,
+            records=records,
+            measures=measures,
+        )
+        say(f"    {journal.get('status')}; {_summary(measures)}")
+    from archproof.chaos.judge_run import judge_chaos
+
+    return judge_chaos(run, evidence, request.reports, request.quiet)
+
+
+def _summary(measures: dict[str, Any]) -> str:
+    rto = (measures.get("rto") or {}).get("rto_s")
+    rpo = {k: (v or {}).get("missing") for k, v in (measures.get("rpo") or {}).items()}
+    parts = [f"RTO {rto:.1f} s" if isinstance(rto, int | float) else "RTO not measured"]
+    parts += [f"{store} writes lost {n}" for store, n in rpo.items()]
+    if "abort" in measures:
+        parts.append(f"ABORTED: {measures['abort'].get('reason')}")
+    return ", ".join(parts)
+
+
+def _target_label(request: ChaosRequest, lab_dir: Path | None) -> str:
+    if request.variant == "lab" and lab_dir is not None:
+        from archproof.lab.layout import LabLayout
+
+        return f"lab {LabLayout.load(lab_dir).entry_url}"
+    return f"{request.variant} {request.aws_region or ''}".strip()
+
+
+def _require_lab(lab_dir: Path | None) -> None:
+    from archproof.lab.layout import LabLayout
+    from archproof.lab.stack import Lab
+
+    layout = LabLayout.load(lab_dir) if lab_dir else LabLayout()
+    if not Lab(layout).is_running():
+        raise UsageError(
+            f"the lab in {layout.lab_dir} is not running — start it with `archproof lab up`"
+        )
