@@ -299,6 +299,58 @@ class Lab:
             conf = self.layout.lab_dir / "redis" / s.name / "sentinel.conf"
             self._start(s.name, ["redis-sentinel", str(conf)])
 
+    def start_component(self, name: str) -> ProcRecord:
+        """Start one stopped server of a running lab again (after a crash or a chaos fault).
+
+        etcd members rejoin with their data dir; Patroni nodes rejoin (pg_rewind when they
+        diverged); a Redis node starts as a replica of the current Sentinel master (never as
+        a second empty master); Sentinels reuse the config they rewrote; apps start in their
+        slot. Raises ``LabError`` when ``name`` is not a lab server or is still running.
+        """
+        layout = self.layout
+        record = read_pidfile(layout.pidfile(name))
+        if record is not None and record_alive(record):
+            raise LabError(f"{name} is still running (pid {record.pid})")
+        members = {
+            m.name: m
+            for m in (
+                *layout.etcd_members,
+                *layout.pg_nodes,
+                *layout.redis_nodes,
+                *layout.sentinels,
+                *layout.app_slots,
+            )
+        }
+        member = members.get(name)
+        kind = _kind(name)
+        if member is None:
+            raise LabError(f"{name!r} is not a server of the lab that can be started alone")
+        if kind == "etcd":
+            return self._start(name, configs.etcd_argv(layout, member))
+        if kind == "patroni":
+            if postmaster_pid(layout.pg_dir(name) / "data") is not None:
+                raise LabError(f"{name}: its postmaster still runs without Patroni")
+            self._start_patroni(member)
+            return read_pidfile(layout.pidfile(name)) or _missing(name)
+        if kind == "redis":
+            master = probes.sentinel_master(layout)
+            if master == (member.host, member.port) and any(
+                probes.redis_role(n) for n in layout.redis_nodes if n != member
+            ):
+                raise LabError(
+                    f"Sentinel still names {name} the master: restarted empty (no persistence) "
+                    "it would wipe its replica; wait for the Sentinel failover first"
+                )
+            upstream = next(
+                (n for n in layout.redis_nodes if master == (n.host, n.port) and n != member),
+                None,
+            )
+            return self._start(name, configs.redis_argv(layout, member, upstream))
+        if kind == "sentinel":
+            conf = layout.lab_dir / "redis" / name / "sentinel.conf"
+            return self._start(name, ["redis-sentinel", str(conf)])
+        return start_app(layout, member)
+
     def _start_patroni(self, node: Member) -> None:
         layout = self.layout
         d = layout.pg_dir(node.name)
@@ -581,6 +633,10 @@ class Lab:
             if not left or time.monotonic() >= deadline:
                 return left
             time.sleep(0.1)
+
+
+def _missing(name: str) -> ProcRecord:
+    raise LabError(f"{name}: started but no pidfile was written")
 
 
 def _alive(record: ProcRecord | None) -> bool:
