@@ -159,6 +159,9 @@ def test_instance_loss_terminates_one_instance_and_keeps_desired(
     assert victim not in {i["InstanceId"] for i in after["Instances"]}  # moto replaced it
     assert step(journal, "wait-recovered")["output"]["recovered"] is True
     assert [f["fault"] for f in faults(records)] == ["instance-loss"]
+    recovery = json.loads((records / "recovery.jsonl").read_text().splitlines()[0])
+    assert recovery["target"] == "web" and recovery["recovered"] is True
+    assert recovery["t"] >= faults(records)[0]["t"]
 
 
 def test_database_failover_moves_the_aurora_writer(

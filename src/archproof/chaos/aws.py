@@ -28,6 +28,7 @@ DRILL_VALUE = "drill"  # a temporary resource a drill created (and deletes)
 BLACKHOLE_VALUE = "blackhole"  # the deny-all network ACL of a zone-loss experiment
 DEFAULT_RECORDS_DIR = "reports/chaos"
 FAULTS_FILE = "faults.jsonl"
+RECOVERY_FILE = "recovery.jsonl"  # what the wait_* probes saw: recovered or not, how fast
 
 _SECRET_KEYS = ("aws_access_key_id", "aws_secret_access_key", "aws_session_token")
 _ENV_KEYS = ("AWS_ENDPOINT_URL", "AWS_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_SESSION_TOKEN")
@@ -42,7 +43,9 @@ __all__ = [
     "DRILL_VALUE",
     "OPT_IN_TAG",
     "OPT_IN_VALUE",
+    "RECOVERY_FILE",
     "append_fault",
+    "append_record",
     "aws_session",
     "client",
     "explicit_targets",
@@ -127,14 +130,23 @@ def records_dir(configuration: Configuration) -> Path:
     return path
 
 
+def append_record(
+    configuration: Configuration, name: str, line: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Append one JSON line, stamped ``"t"`` (epoch seconds), to ``<records_dir>/<name>``."""
+    record = {"t": time.time(), **line}
+    with (records_dir(configuration) / name).open("a", encoding="utf-8") as out:
+        out.write(json.dumps(record, sort_keys=True, default=str) + "\n")
+    return record
+
+
 def append_fault(
     configuration: Configuration, fault: str, target: str, detail: Any = ""
 ) -> dict[str, Any]:
     """Append ``{"t", "fault", "target", "detail"}`` to ``<records_dir>/faults.jsonl``."""
-    record = {"t": time.time(), "fault": fault, "target": target, "detail": detail}
-    with (records_dir(configuration) / FAULTS_FILE).open("a", encoding="utf-8") as out:
-        out.write(json.dumps(record, sort_keys=True, default=str) + "\n")
-    return record
+    return append_record(
+        configuration, FAULTS_FILE, {"fault": fault, "target": target, "detail": detail}
+    )
 
 
 def _state_path(configuration: Configuration, name: str) -> Path:

@@ -19,8 +19,10 @@ from archproof.chaos.aws import (
     BLACKHOLE_VALUE,
     DRILL_VALUE,
     OPT_IN_TAG,
+    RECOVERY_FILE,
     Configuration,
     Secrets,
+    append_record,
     aws_session,
     client,
     explicit_targets,
@@ -104,7 +106,7 @@ def wait_asg_healthy_at_desired(
         seen = {"desired": desired, "healthy": len(healthy), "instances": healthy}
         return desired > 0 and len(healthy) == desired, seen
 
-    return _wait(state, timeout_s, interval_s)
+    return _wait(state, timeout_s, interval_s, configuration, asg_name)
 
 
 # ----- RDS / Aurora ------------------------------------------------------------------------
@@ -169,7 +171,7 @@ def wait_aurora_failover(
         seen = {"status": cluster.get("Status"), "writer": writer}
         return cluster.get("Status") == "available" and writer == expected_writer, seen
 
-    return _wait(state, timeout_s, interval_s)
+    return _wait(state, timeout_s, interval_s, configuration, db_cluster_id)
 
 
 def recent_snapshot_exists(
@@ -238,7 +240,7 @@ def wait_cache_failover(
         moved = bool(seen["primaries"]) and previous_primary not in seen["primaries"]
         return seen["status"] == "available" and moved, seen
 
-    return _wait(state, timeout_s, interval_s)
+    return _wait(state, timeout_s, interval_s, configuration, replication_group_id)
 
 
 # ----- network ACLs (zone loss) ------------------------------------------------------------
@@ -277,12 +279,21 @@ def zone_open(
 
 
 def _wait(
-    state: Callable[[], tuple[bool, dict[str, Any]]], timeout_s: float, interval_s: float
+    state: Callable[[], tuple[bool, dict[str, Any]]],
+    timeout_s: float,
+    interval_s: float,
+    configuration: Configuration,
+    target: str,
 ) -> dict[str, Any]:
+    """Poll ``state`` until done or ``timeout_s``; the outcome also goes to
+    ``<records_dir>/recovery.jsonl`` (``{"t", "target", "recovered", "seconds", "seen"}``)."""
     started = time.monotonic()
     while True:
         done, seen = state()
         elapsed = round(time.monotonic() - started, 3)
+        if done or elapsed >= float(timeout_s):
+            line = {"target": target, "recovered": done, "seconds": elapsed, "seen": seen}
+            append_record(configuration, RECOVERY_FILE, line)
         if done:
             return {"recovered": True, "seconds": elapsed, **seen}
         if elapsed >= float(timeout_s):
