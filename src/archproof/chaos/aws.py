@@ -14,11 +14,12 @@ import json
 import os
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 import boto3
+from chaoslib.exceptions import ActivityFailed  # type: ignore[import-untyped]
 
 from archproof.sources.aws.session import DEFAULT_REGION, describe_failure, make_client
 
@@ -54,6 +55,7 @@ __all__ = [
     "records_dir",
     "region_of",
     "remove_state",
+    "wait_until",
     "write_state",
 ]
 
@@ -184,3 +186,26 @@ def remove_state(configuration: Configuration, name: str, keep_as: str = "") -> 
 def failure(exc: BaseException) -> str:
     """One line naming what the AWS API answered."""
     return describe_failure(exc)
+
+
+def wait_until(
+    state: Callable[[], tuple[bool, dict[str, Any]]],
+    timeout_s: float,
+    interval_s: float,
+    configuration: Configuration,
+    target: str,
+) -> dict[str, Any]:
+    """Poll ``state`` until done or ``timeout_s``; the outcome also goes to
+    ``<records_dir>/recovery.jsonl`` (``{"t", "target", "recovered", "seconds", "seen"}``)."""
+    started = time.monotonic()
+    while True:
+        done, seen = state()
+        elapsed = round(time.monotonic() - started, 3)
+        if done or elapsed >= float(timeout_s):
+            line = {"target": target, "recovered": done, "seconds": elapsed, "seen": seen}
+            append_record(configuration, RECOVERY_FILE, line)
+        if done:
+            return {"recovered": True, "seconds": elapsed, **seen}
+        if elapsed >= float(timeout_s):
+            raise ActivityFailed(f"not recovered within {timeout_s} s (last seen: {seen})")
+        time.sleep(max(0.0, min(float(interval_s), float(timeout_s) - elapsed)))

@@ -8,8 +8,6 @@ time of the experiment).
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -19,14 +17,13 @@ from archproof.chaos.aws import (
     BLACKHOLE_VALUE,
     DRILL_VALUE,
     OPT_IN_TAG,
-    RECOVERY_FILE,
     Configuration,
     Secrets,
-    append_record,
     aws_session,
     client,
     explicit_targets,
     region_of,
+    wait_until,
 )
 from archproof.chaos.aws_safety import AwsTarget, opt_in_problem
 
@@ -106,7 +103,7 @@ def wait_asg_healthy_at_desired(
         seen = {"desired": desired, "healthy": len(healthy), "instances": healthy}
         return desired > 0 and len(healthy) == desired, seen
 
-    return _wait(state, timeout_s, interval_s, configuration, asg_name)
+    return wait_until(state, timeout_s, interval_s, configuration, asg_name)
 
 
 # ----- RDS / Aurora ------------------------------------------------------------------------
@@ -171,7 +168,7 @@ def wait_aurora_failover(
         seen = {"status": cluster.get("Status"), "writer": writer}
         return cluster.get("Status") == "available" and writer == expected_writer, seen
 
-    return _wait(state, timeout_s, interval_s, configuration, db_cluster_id)
+    return wait_until(state, timeout_s, interval_s, configuration, db_cluster_id)
 
 
 def recent_snapshot_exists(
@@ -240,7 +237,7 @@ def wait_cache_failover(
         moved = bool(seen["primaries"]) and previous_primary not in seen["primaries"]
         return seen["status"] == "available" and moved, seen
 
-    return _wait(state, timeout_s, interval_s, configuration, replication_group_id)
+    return wait_until(state, timeout_s, interval_s, configuration, replication_group_id)
 
 
 # ----- network ACLs (zone loss) ------------------------------------------------------------
@@ -273,32 +270,6 @@ def zone_open(
 ) -> bool:
     """None of the zone's subnets is blackholed by archproof."""
     return not zone_blackholed(vpc_id, zone, configuration, secrets)
-
-
-# ----- polling -----------------------------------------------------------------------------
-
-
-def _wait(
-    state: Callable[[], tuple[bool, dict[str, Any]]],
-    timeout_s: float,
-    interval_s: float,
-    configuration: Configuration,
-    target: str,
-) -> dict[str, Any]:
-    """Poll ``state`` until done or ``timeout_s``; the outcome also goes to
-    ``<records_dir>/recovery.jsonl`` (``{"t", "target", "recovered", "seconds", "seen"}``)."""
-    started = time.monotonic()
-    while True:
-        done, seen = state()
-        elapsed = round(time.monotonic() - started, 3)
-        if done or elapsed >= float(timeout_s):
-            line = {"target": target, "recovered": done, "seconds": elapsed, "seen": seen}
-            append_record(configuration, RECOVERY_FILE, line)
-        if done:
-            return {"recovered": True, "seconds": elapsed, **seen}
-        if elapsed >= float(timeout_s):
-            raise ActivityFailed(f"not recovered within {timeout_s} s (last seen: {seen})")
-        time.sleep(max(0.0, min(float(interval_s), float(timeout_s) - elapsed)))
 
 
 # ----- backup restore drill ----------------------------------------------------------------
