@@ -61,7 +61,7 @@ def run_chaos_command(args: argparse.Namespace) -> int:
             raise UsageError(f"--set {item!r}: expected KEY=VALUE")
         values[key] = value
     if args.target:
-        values["ARCHPROOF_CHAOS_EXPLICIT_TARGETS"] = ",".join(args.target)
+        values["ARCHPROOF_CHAOS_EXPLICIT"] = ",".join(args.target)
     request = ChaosRequest(
         spec_path=args.spec,
         variant="aws" if args.aws else "lab",

@@ -51,6 +51,18 @@ def measure_run(records: Path, profile: ChaosProfile) -> dict[str, Any]:
         fault_t = min(float(f["t"]) for f in faults)
         recovery = recovery_time(traffic, fault_t, window_s=profile.recovery_window_s)
         measures["rto"] = recovery.as_json()
+    elif faults:
+        waits = read_jsonl(records / "recovery.jsonl")
+        if waits:  # no traffic (cloud control plane): the recovery waits' own timings
+            recovered = all(bool(w.get("recovered")) for w in waits)
+            longest = max(float(w.get("t", 0)) for w in waits) - min(float(f["t"]) for f in faults)
+            measures["rto"] = {
+                "rto_s": round(longest, 3) if recovered else None,
+                "failures_after_fault": None,
+                "requests_after_fault": None,
+                "source": "recovery waits (no background traffic)",
+                "waits": waits,
+            }
     measures["rpo"] = {
         path.stem.removeprefix("rpo-"): _read_json(path)
         for path in sorted(records.glob("rpo-*.json"))

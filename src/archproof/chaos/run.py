@@ -91,12 +91,23 @@ def select(request: ChaosRequest, spec: Spec) -> list[Experiment]:
     return [e for e in discover(request.variant) if e.proof in claimed]
 
 
+def _setting(experiment: Experiment, key: str, environment: dict[str, str]) -> str:
+    """A target's value: the experiment's configuration key (env-backed) or an env name."""
+    entry = (experiment.document.get("configuration") or {}).get(key)
+    if isinstance(entry, dict) and entry.get("type") == "env":
+        name = str(entry.get("key"))
+        return environment.get(name) or os.environ.get(name) or str(entry.get("default", "?"))
+    if isinstance(entry, str | int | float):
+        return str(entry)
+    return environment.get(key) or os.environ.get(key) or "?"
+
+
 def describe_plan(experiments: list[Experiment], configuration: dict[str, str]) -> list[str]:
     """What each experiment would do, for ``--dry-run`` and before a real run."""
     lines = []
     for experiment in experiments:
         targets = ", ".join(
-            f"{t.get('kind')}={configuration.get(str(t.get('config')), '?')}"
+            f"{t.get('kind')}={_setting(experiment, str(t.get('config')), configuration) or '?'}"
             for t in experiment.extension.get("targets", [])
         )
         lines.append(f"{experiment.name} ({experiment.proof}): {experiment.title}")
