@@ -96,6 +96,8 @@ def test_recovery_time(evidence: ChaosEvidence, proof: str) -> Judgement:
     seen = rto.get("rto_s")
     failed = (
         f"{rto.get('failures_after_fault')} of {rto.get('requests_after_fault')} requests failed"
+        if rto.get("requests_after_fault") is not None
+        else str(rto.get("source", "no background traffic"))
     )
     if seen is None:
         return Judgement(
