@@ -13,6 +13,7 @@ import contextlib
 import json
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -94,15 +95,17 @@ def end_guard(configuration: Configuration = None) -> bool:
 
 def cleanup(configuration: Configuration = None) -> dict[str, Any]:
     """Rollback: stop the guard, the background traffic and the writers, whatever ran."""
-    from archproof.chaos import traffic, writer
+    from archproof.chaos.traffic import stop_traffic
+    from archproof.chaos.writer import stop_writer
 
     end_guard(configuration)
     done: dict[str, Any] = {}
-    for name, stop in (
-        ("traffic", lambda: traffic.stop_traffic(configuration=configuration)),
-        ("postgres-writer", lambda: writer.stop_writer("postgres", configuration=configuration)),
-        ("redis-writer", lambda: writer.stop_writer("redis", configuration=configuration)),
-    ):
+    stops: list[tuple[str, Callable[[], Any]]] = [
+        ("traffic", lambda: stop_traffic(configuration=configuration)),
+        ("postgres-writer", lambda: stop_writer("postgres", configuration=configuration)),
+        ("redis-writer", lambda: stop_writer("redis", configuration=configuration)),
+    ]
+    for name, stop in stops:
         try:
             done[name] = stop()
         except Exception as exc:  # nothing running is fine here; report it, go on

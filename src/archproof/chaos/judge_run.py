@@ -39,6 +39,8 @@ def judge_chaos(run: Run, evidence: ChaosEvidence, out: Path, quiet: bool) -> Ch
         "--no-header",
         "-rN",
         "--tb=no",
+        "-W",
+        "ignore::pytest.PytestAssertRewriteWarning",
         "-p",
         "no:logging",
         f"--junitxml={out / 'junit.xml'}",

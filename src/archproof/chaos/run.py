@@ -166,7 +166,7 @@ def run_experiment(
     from chaoslib.exit import exit_signals
     from chaoslib.experiment import run_experiment as chaoslib_run
 
-    logging.getLogger("chaostoolkit").setLevel(logging.WARNING)
+    logging.getLogger("chaostoolkit").setLevel(logging.ERROR)
     with _environment(configuration), exit_signals():
         journal: dict[str, Any] = chaoslib_run(experiment.document, settings=SETTINGS)
     return journal

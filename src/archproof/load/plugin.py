@@ -57,17 +57,18 @@ class ProofPlugin:
             raise pytest.UsageError(f"proof check {info.control_id}: must take 'evidence'")
         claims = self._claims(info)
         several = len({proof for _, proof in claims}) > 1
+        names = ["evidence", "proof"] if "proof" in metafunc.fixturenames else ["evidence"]
         metafunc.parametrize(
-            "evidence",
+            names,
             [
                 pytest.param(
-                    self.evidence,
+                    *([self.evidence, proof] if len(names) == 2 else [self.evidence]),
                     id=f"{req.id}|{proof}" if several else req.id,
                     marks=pytest.mark.archproof_requirement(req, proof),
                 )
                 for req, proof in claims
             ]
-            or [pytest.param(None, id="unclaimed")],
+            or [pytest.param(*([None] * len(names)), id="unclaimed")],
         )
 
     def pytest_collection_modifyitems(

@@ -155,6 +155,8 @@ def _judge(run: Run, evidence: LoadEvidence, out: Path, quiet: bool) -> None:
         "--no-header",
         "-rN",
         "--tb=no",
+        "-W",
+        "ignore::pytest.PytestAssertRewriteWarning",
         "-p",
         "no:logging",
         f"--junitxml={out / 'junit.xml'}",
