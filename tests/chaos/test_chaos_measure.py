@@ -103,5 +103,5 @@ def test_read_jsonl_skips_a_cut_last_line_and_read_faults_sorts(tmp_path: Path) 
     assert [f["fault"] for f in read_faults(tmp_path)] == ["a", "b"]
     assert read_jsonl(tmp_path / "missing.jsonl") == []
     path.write_text('{"t": 1}\nnot json\n{"t": 2}\n')
-    with pytest.raises(ValueError, match="faults.jsonl:2"):
+    with pytest.raises(ValueError, match=r"faults\.jsonl:2"):
         read_jsonl(path)

@@ -15,6 +15,7 @@ from archproof.chaos import lab_procs
 from archproof.chaos.lab_procs import require, wait_until
 from archproof.chaos.records import ActivityFailed, Configuration, record_fault
 from archproof.lab import probes
+from archproof.lab.autoscaler import load_policy
 from archproof.lab.layout import LabLayout
 from archproof.lab.procs import LabError, stop_pids
 from archproof.lab.runtime import RuntimeAPI
@@ -32,6 +33,8 @@ __all__ = [
 ]
 
 APP_UP_TIMEOUT = 20.0
+AUTOSCALER_GRACE = 15.0
+"""Seconds beyond its ``replace_unhealthy_after`` the autoscaler gets to replace a dead app."""
 FAILOVER_WAIT = 45.0
 """Longest wait for Patroni to elect a new leader before restarting a crashed node (ttl 20)."""
 DB_REJOIN_TIMEOUT = 60.0
@@ -107,8 +110,10 @@ def thaw_app_instances(configuration: Configuration = None) -> list[str]:
 
 
 def restore_app_instances(configuration: Configuration = None) -> list[str]:
-    """Start again every app instance HAProxy has in service (not MAINT) whose process is
-    dead, and wait (at most 20 s) until HAProxy marks each UP; returns their names."""
+    """Bring back every app instance HAProxy has in service (not MAINT) whose process is
+    dead, and wait until HAProxy marks each UP; returns their names. When the lab's
+    autoscaler replaces unhealthy instances (as an ASG would) it is given the chance first;
+    what it has not replaced in time is started here (bounded: about 40 s)."""
     lab = lab_procs.lab(configuration)
     lay = lab.layout
     try:
@@ -120,11 +125,31 @@ def restore_app_instances(configuration: Configuration = None) -> list[str]:
         for s in servers
         if not s.in_maintenance and lab_procs.live_record(lay, s.name) is None
     ]
-    for name in dead:
-        _start(lab, name)
-    if dead:
-        _wait_apps_up(lay, dead)
+    bring_back_apps(lab, dead)
     return dead
+
+
+def bring_back_apps(lab: Lab, names: list[str]) -> None:
+    """Start the app instances ``names`` again (unless the autoscaler replaces them first:
+    two starters of one slot would race for its pidfile) and wait until HAProxy has them UP."""
+    if not names:
+        return
+    lay = lab.layout
+    policy = load_policy(lay)
+    if (
+        policy.enabled
+        and policy.replace_unhealthy_after > 0
+        and lab_procs.live_record(lay, "autoscaler") is not None
+    ):
+        wait_until(
+            lambda: all(lab_procs.live_record(lay, n) is not None for n in names),
+            policy.replace_unhealthy_after + AUTOSCALER_GRACE,
+            0.2,
+        )
+    for name in names:
+        if lab_procs.live_record(lay, name) is None:
+            _start(lab, name)
+    _wait_apps_up(lay, names)
 
 
 def _start(lab: Lab, name: str) -> None:

@@ -13,7 +13,7 @@ import time
 from functools import partial
 from typing import Any
 
-from archproof.chaos import lab_procs
+from archproof.chaos import lab_actions, lab_procs
 from archproof.chaos.lab_procs import require, wait_until
 from archproof.chaos.records import (
     ActivityFailed,
@@ -26,7 +26,6 @@ from archproof.chaos.records import (
 from archproof.lab import probes
 from archproof.lab.layout import LabLayout
 from archproof.lab.procs import LabError
-from archproof.lab.runtime import RuntimeAPI
 
 __all__ = ["restore_zone", "zone_outage"]
 
@@ -102,6 +101,10 @@ def restore_zone(configuration: Configuration = None) -> list[str]:
         if kind == "redis" and batch:
             addresses = {lab_procs.members(lay)[n].address for n in batch}
             wait_until(partial(_cache_master_not_in, lay, addresses), FAILOVER_WAIT, 0.3)
+        if kind == "app":
+            lab_actions.bring_back_apps(lab, batch)
+            started += batch
+            continue
         for name in batch:
             try:
                 lab.start_component(name)
@@ -113,7 +116,7 @@ def restore_zone(configuration: Configuration = None) -> list[str]:
                 wait_until(lambda: lab_procs.etcd_healthy(lay), ETCD_TIMEOUT, 0.3),
                 f"etcd not healthy {ETCD_TIMEOUT:g} s after restarting {', '.join(batch)}",
             )
-    _wait_healthy(lay, [n for n in started if n.startswith("app")])
+    _wait_healthy(lay)
     write_json(path, {**outage, "restored": True, "restored_t": round(time.time(), 3)})
     return started
 
@@ -128,13 +131,7 @@ def _cache_master_not_in(lay: LabLayout, addresses: set[str]) -> bool:
     return master is not None and f"{master[0]}:{master[1]}" not in addresses
 
 
-def _wait_healthy(lay: LabLayout, apps: list[str]) -> None:
-    api = RuntimeAPI(lay.runtime_socket)
-
-    def apps_up() -> bool:
-        status = {s.name: s.status for s in api.servers(lab_procs.APP_BACKEND)}
-        return all(status.get(n, "").startswith("UP") for n in apps)
-
+def _wait_healthy(lay: LabLayout) -> None:
     checks = (
         ("the database (a leader and streaming replicas)", lab_procs.database_healthy),
         ("the cache (master with linked replicas)", lab_procs.cache_healthy),
@@ -147,8 +144,3 @@ def _wait_healthy(lay: LabLayout, apps: list[str]) -> None:
             wait_until(partial(check, lay), left, 0.5),
             f"restore_zone: {what} not healthy within {HEALTH_TIMEOUT:g} s",
         )
-    left = max(0.0, deadline - time.monotonic())
-    require(
-        wait_until(apps_up, left, 0.3),
-        f"restore_zone: app instances {', '.join(apps)} not UP within {HEALTH_TIMEOUT:g} s",
-    )
