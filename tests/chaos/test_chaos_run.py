@@ -1,0 +1,122 @@
+"""``archproof chaos`` on the real lab: safety first (dry run, opt-in), then the game day with
+measured RTO and RPO, and a deliberately broken lab failing the right verdicts."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+from pathlib import Path
+
+import pytest
+import yaml
+
+from archproof.chaos.lab_procs import live_record, pg_postmaster
+from archproof.cli import main
+from archproof.lab.stack import Lab
+
+ROOT = Path(__file__).resolve().parents[2]
+LEVELS = str(ROOT / "policies" / "levels.yaml")
+
+
+def _chaos(lab: Lab, reports: Path, *args: str) -> int:
+    return main(
+        [
+            "chaos",
+            "--spec",
+            LEVELS,
+            "--lab",
+            "--lab-dir",
+            str(lab.layout.lab_dir),
+            "--reports",
+            str(reports),
+            *args,
+        ]
+    )
+
+
+def test_nothing_runs_without_allow_chaos(
+    running_lab: Lab, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert _chaos(running_lab, tmp_path) == 2
+    assert "pass --allow-chaos to run them, or --dry-run" in capsys.readouterr().err
+    assert _chaos(running_lab, tmp_path, "--dry-run") == 0
+    shown = capsys.readouterr().out
+    assert "dry run — nothing is changed" in shown
+    assert "crash-the-database-primary: archproof.chaos.lab.crash_database_primary()" in shown
+    assert "rollback restart-database-nodes" in shown
+    assert not list(tmp_path.rglob("faults.jsonl"))
+    assert running_lab.status().running
+
+
+def test_invalid_experiment_is_bad_input(
+    running_lab: Lab, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "broken.json"
+    bad.write_text(
+        '{"version": "1.0.0", "title": "t", "extensions": '
+        '[{"name": "archproof", "proof": "chaos/instance-loss"}], "method": []}'
+    )
+    assert _chaos(running_lab, tmp_path, "--experiment", str(bad), "--allow-chaos") == 2
+    err = capsys.readouterr().err
+    assert str(bad) in err and "invalid experiment" in err
+
+
+def test_lab_game_day_measures_rto_and_rpo(running_lab: Lab, tmp_path: Path) -> None:
+    code = _chaos(running_lab, tmp_path, "--allow-chaos", "-q")
+    results = json.loads((tmp_path / "results.json").read_text())
+    verdicts = {(r["control"], r["verdict"]) for r in results["results"]}
+    assert code == 0, sorted(verdicts)
+    for proof in ("instance-loss", "database-primary-loss", "zone-loss", "backup-restore"):
+        for check in ("experiment-completed", "steady-state-after", "recovery-time", "data-loss"):
+            assert (f"chaos/{proof}/{check}", "pass") in verdicts
+    journal = json.loads((tmp_path / "lab-database-primary-loss" / "journal.json").read_text())
+    measures = journal["archproof"]["measures"]
+    assert 5 < measures["rto"]["rto_s"] < 45  # Patroni ttl 20 s
+    assert measures["rpo"]["postgres"]["missing"] == 0
+    assert measures["rpo"]["postgres"]["acknowledged"] > 20
+    assert journal["status"] == "completed" and journal["rollbacks"]
+    assert running_lab.status().running
+
+
+def test_broken_lab_without_replica_fails_recovery(running_lab: Lab, tmp_path: Path) -> None:
+    layout = running_lab.layout
+    replica = next(
+        c.name
+        for c in running_lab.status().components
+        if c.kind == "patroni" and c.role != "leader"
+    )
+    record = live_record(layout, replica)
+    postmaster = pg_postmaster(layout, replica)
+    assert record is not None and postmaster is not None
+    for pid in (record.pid, postmaster):
+        os.kill(pid, signal.SIGKILL)
+    spec = yaml.safe_load(Path(LEVELS).read_text())
+    spec["chaos"] = {"experiments": {"database-primary-loss": {"rto_s": 10, "max_outage_s": 12}}}
+    spec_file = tmp_path / "levels.yaml"
+    spec_file.write_text(yaml.safe_dump(spec))
+    reports = tmp_path / "reports"
+    code = main(
+        [
+            "chaos",
+            "--spec",
+            str(spec_file),
+            "--lab",
+            "--lab-dir",
+            str(layout.lab_dir),
+            "--reports",
+            str(reports),
+            "--allow-chaos",
+            "-q",
+            "--experiment",
+            "lab-database-primary-loss",
+        ]
+    )
+    assert code == 1
+    results = json.loads((reports / "results.json").read_text())
+    by_check = {r["control"].rsplit("/", 1)[1]: r for r in results["results"]}
+    completed = by_check["experiment-completed"]
+    assert completed["verdict"] == "fail"
+    assert "aborted (rolled back) — error budget exhausted" in completed["message"]
+    recovery = by_check["recovery-time"]
+    assert recovery["verdict"] == "fail" and "never recovered" in recovery["message"]
