@@ -56,7 +56,13 @@ def test_demo_checks_the_estate_in_both_forms(tmp_path: Path) -> None:
     # the short load proof on the lab (started and stopped by the demo itself)
     load = summary["load"]
     assert load["ran"], load["reason"]
-    assert load["pass"] == 4 and load["fail"] == load["error"] == 0
+    # 4 load verdicts, then the game day: 2 experiments x 4 checks, each measured
+    assert load["pass"] == 12 and load["fail"] == load["error"] == load["inconclusive"] == 0
+    assert "chaos/instance-loss/recovery-time" in output
+    journal = json.loads(
+        (tmp_path / "demo" / "chaos" / "lab-instance-loss" / "journal.json").read_text()
+    )
+    assert journal["archproof"]["measures"]["rpo"]["postgres"]["missing"] == 0
     assert f"load/autoscaling/scaled-out: lab {LabLayout().entry_url}" in output
     for name in ("results.json", "timeline.json", "chart.svg", "locust.html"):
         assert (tmp_path / "demo" / "load" / name).exists()

@@ -1,8 +1,9 @@
-"""The demo's short load proof: Bragabot's autoscaling and TLS claims, proven on the lab.
+"""The demo's lab proofs: Bragabot's autoscaling and TLS claims under a short load, then a
+short game day (instance loss, backup restore drill) with measured RTO and RPO.
 
 A lab already running (``archproof lab up``) is used as it is; otherwise the demo starts one
-in ``<reports>/demo/lab`` and always stops it again. Without the lab installed the load proof
-is reported as not run (never as a pass).
+in a fresh folder and always stops it again. Without the lab installed the proofs are
+reported as not run (never as a pass).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from archproof.chaos.run import ChaosRequest, run_chaos
 from archproof.demo.forms import POLICIES
 from archproof.lab.layout import LabLayout
 from archproof.lab.stack import Lab, missing_tools
@@ -21,6 +23,7 @@ from archproof.load.targets import lab_target
 from archproof.verdict import Verdict, VerdictRecord
 
 SYSTEM = "bragabot"
+GAME_DAY = ("lab-instance-loss", "lab-backup-restore")
 
 
 @dataclass(frozen=True)
@@ -87,11 +90,29 @@ def run_load_demo(
                 quiet=True,
             )
         )
+        for record in outcome.run.records:
+            say(f"    {record.verdict.upper():12} {record.control}: {record.message}")
+        records = list(outcome.run.records)
+        say(f"  game day on the lab ({', '.join(GAME_DAY)}): faults injected, rollbacks always run")
+        chaos = run_chaos(
+            ChaosRequest(
+                spec_path=str(spec),
+                variant="lab",
+                experiments=GAME_DAY,
+                lab_dir=layout.lab_dir,
+                reports=reports.parent / "chaos",
+                allow_chaos=True,
+                quiet=True,
+            ),
+            say=say,
+        )
+        if chaos.run is not None:
+            for record in chaos.run.records:
+                say(f"    {record.verdict.upper():12} {record.control}: {record.message}")
+            records += chaos.run.records
     finally:
         if started_here:
             lab.down()
             if layout.lab_dir.name.startswith("archproof-demo-lab-"):
                 shutil.rmtree(layout.lab_dir, ignore_errors=True)
-    for record in outcome.run.records:
-        say(f"    {record.verdict.upper():12} {record.control}: {record.message}")
-    return LoadDemoResult(ran=True, records=tuple(outcome.run.records), reports=reports)
+    return LoadDemoResult(ran=True, records=tuple(records), reports=reports)

@@ -119,6 +119,7 @@ def run_demo(options: DemoOptions) -> int:
     )
     if load is not None and load.ran:
         say(f"load proof: {root / 'load'}/ (results.json, timeline.json, chart.svg, locust.html)")
+        say(f"game day: {root / 'chaos'}/ (results.json, <experiment>/journal.json)")
     say(f"done in {elapsed:.0f} s")
     return 1 if broken or missed or (load is not None and load.broken) else 0
 
