@@ -73,5 +73,7 @@ def test_writer_records_acknowledged_writes_and_verifies_them(
 def test_verify_without_a_writer_run_fails_loudly(cfg: dict[str, Any]) -> None:
     with pytest.raises(ActivityFailed, match="no postgres writer ran"):
         writer.verify_writes("postgres", configuration=cfg)
+    stopped = writer.stop_writer("redis", configuration=cfg)  # a rollback: nothing ran
+    assert stopped["run"] == "" and stopped["attempts"] == 0 and not stopped["was_running"]
     with pytest.raises(ActivityFailed, match="store must be one of"):
         writer.start_writer("mysql", configuration=cfg)

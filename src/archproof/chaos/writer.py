@@ -148,11 +148,13 @@ def _attempts(records: Path, store: str) -> tuple[str, list[dict[str, Any]]]:
 
 def stop_writer(store: str = "postgres", configuration: Configuration = None) -> dict[str, Any]:
     """Stop the RPO writer of ``store`` (if it still runs) and summarize its run:
-    {"store", "run", "attempts", "acknowledged", "failed", "was_running"}."""
+    {"store", "run", "attempts", "acknowledged", "failed", "was_running"} (``run`` "" and
+    zeros when no writer of that store ran here: a rollback may stop what never started)."""
     store = _store(store)
     records = records_dir(configuration)
     was_running = detached.stop(records, _name(store))
-    run, attempts = _attempts(records, store)
+    run = str(detached.state(records, _name(store)).get("run", ""))
+    attempts = _attempts(records, store)[1] if run else []
     acked = sum(1 for a in attempts if a.get("ack"))
     return {
         "store": store,
