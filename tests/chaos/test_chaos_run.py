@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from archproof.chaos.detached import running_pid
 from archproof.chaos.lab_procs import live_record, pg_postmaster
 from archproof.cli import main
 from archproof.lab.stack import Lab
@@ -120,3 +121,53 @@ def test_broken_lab_without_replica_fails_recovery(running_lab: Lab, tmp_path: P
     assert "aborted (rolled back) — error budget exhausted" in completed["message"]
     recovery = by_check["recovery-time"]
     assert recovery["verdict"] == "fail" and "never recovered" in recovery["message"]
+
+
+def test_ctrl_c_mid_experiment_still_rolls_back(running_lab: Lab, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+    import time
+
+    layout = running_lab.layout
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "archproof.cli",
+            "chaos",
+            "--spec",
+            LEVELS,
+            "--lab",
+            "--lab-dir",
+            str(layout.lab_dir),
+            "--reports",
+            str(tmp_path),
+            "--allow-chaos",
+            "--experiment",
+            "lab-database-primary-loss",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    faults = tmp_path / "lab-database-primary-loss" / "records" / "faults.jsonl"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not faults.exists():
+        time.sleep(0.2)
+    assert faults.exists(), "the fault was never injected"
+    time.sleep(2)  # mid-failover
+    process.send_signal(signal.SIGINT)
+    output, _ = process.communicate(timeout=180)
+    journal = json.loads((tmp_path / "lab-database-primary-loss" / "journal.json").read_text())
+    assert journal["status"] == "interrupted", output
+    names = [r["activity"]["name"] for r in journal["rollbacks"]]
+    assert "restart-database-nodes" in names and "stop-traffic-writers-and-guard" in names
+    results = json.loads((tmp_path / "results.json").read_text())
+    completed = next(r for r in results["results"] if r["control"].endswith("experiment-completed"))
+    assert completed["verdict"] == "error" and "interrupted" in completed["message"]
+    status = running_lab.status()
+    assert all(c.running for c in status.components if c.kind == "patroni"), status.as_json()
+    records = tmp_path / "lab-database-primary-loss" / "records"
+    assert running_pid(records, "traffic") is None, "background traffic left running"
+    assert running_pid(records, "writer-postgres") is None, "writer left running"

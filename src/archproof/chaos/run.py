@@ -13,9 +13,11 @@ import json
 import logging
 import os
 import shutil
+import signal
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 from archproof.chaos.evidence import ChaosEvidence, ExperimentRun, measure_run
@@ -167,9 +169,36 @@ def run_experiment(
     from chaoslib.experiment import run_experiment as chaoslib_run
 
     logging.getLogger("chaostoolkit").setLevel(logging.ERROR)
-    with _environment(configuration), exit_signals():
+    records = Path(configuration["ARCHPROOF_CHAOS_RECORDS"])
+    with _environment(configuration), exit_signals(), _stop_guard_on_signals(records):
         journal: dict[str, Any] = chaoslib_run(experiment.document, settings=SETTINGS)
     return journal
+
+
+@contextlib.contextmanager
+def _stop_guard_on_signals(records: Path) -> Iterator[None]:
+    """On Ctrl-C or SIGTERM, first stop the background guard probe (so chaoslib is not left
+    waiting on it), then let chaoslib interrupt the method and run the rollbacks."""
+    from archproof.chaos.guard import STOP_FILE
+
+    previous = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        with contextlib.suppress(OSError):
+            (records / STOP_FILE).write_text("interrupted\n", encoding="utf-8")
+        handler = previous.get(signal.Signals(signum))
+        if callable(handler):
+            handler(signum, frame)
+        elif signum == signal.SIGINT:
+            raise KeyboardInterrupt
+
+    for sig in previous:
+        signal.signal(sig, stop)
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def run_chaos(request: ChaosRequest, say: Callable[[str], None] = print) -> ChaosOutcome:
