@@ -64,19 +64,44 @@ def test_invalid_experiment_is_bad_input(
 
 
 def test_lab_game_day_measures_rto_and_rpo(running_lab: Lab, tmp_path: Path) -> None:
-    code = _chaos(running_lab, tmp_path, "--allow-chaos", "-q")
+    """`archproof chaos --lab --allow-chaos`: the lab's own spec names all five proofs."""
+    code = main(
+        [
+            "chaos",
+            "--lab",
+            "--lab-dir",
+            str(running_lab.layout.lab_dir),
+            "--reports",
+            str(tmp_path),
+            "--allow-chaos",
+            "-q",
+        ]
+    )
     results = json.loads((tmp_path / "results.json").read_text())
     verdicts = {(r["control"], r["verdict"]) for r in results["results"]}
     assert code == 0, sorted(verdicts)
-    for proof in ("instance-loss", "database-primary-loss", "zone-loss", "backup-restore"):
+    proofs = (
+        "instance-loss",
+        "database-primary-loss",
+        "cache-primary-loss",
+        "zone-loss",
+        "backup-restore",
+    )
+    for proof in proofs:
         for check in ("experiment-completed", "steady-state-after", "recovery-time", "data-loss"):
             assert (f"chaos/{proof}/{check}", "pass") in verdicts
+        journal = json.loads((tmp_path / f"lab-{proof}" / "journal.json").read_text())
+        assert journal["status"] == "completed"
+        assert journal["rollbacks"] or proof == "backup-restore"  # the drill cleans up itself
+        assert journal["archproof"]["measures"]["faults"], proof
     journal = json.loads((tmp_path / "lab-database-primary-loss" / "journal.json").read_text())
     measures = journal["archproof"]["measures"]
     assert 5 < measures["rto"]["rto_s"] < 45  # Patroni ttl 20 s
     assert measures["rpo"]["postgres"]["missing"] == 0
     assert measures["rpo"]["postgres"]["acknowledged"] > 20
-    assert journal["status"] == "completed" and journal["rollbacks"]
+    cache = json.loads((tmp_path / "lab-cache-primary-loss" / "journal.json").read_text())
+    assert 0 < cache["archproof"]["measures"]["rto"]["rto_s"] < 20  # Sentinel: ~3 s
+    assert "redis" in cache["archproof"]["measures"]["rpo"]
     assert running_lab.status().running
 
 

@@ -15,7 +15,9 @@ def add_chaos_parser(commands: Any) -> None:
         " or AWS, measure recovery time and lost writes, and judge them. Nothing is changed"
         " without --allow-chaos; --dry-run shows what would be done. Exit codes as for check.",
     )
-    chaos.add_argument("--spec", required=True, metavar="FILE")
+    chaos.add_argument(
+        "--spec", metavar="FILE", help="the documented system (default for the lab: its own)"
+    )
     chaos.add_argument("--env", metavar="NAME")
     where = chaos.add_mutually_exclusive_group()
     where.add_argument("--lab", action="store_true", help="the running lab (default)")
@@ -54,6 +56,12 @@ def run_chaos_command(args: argparse.Namespace) -> int:
     from archproof.chaos.run import ChaosRequest, run_chaos
     from archproof.errors import UsageError
 
+    if not args.spec:
+        if args.aws:
+            raise UsageError("--spec is required with --aws")
+        from archproof.lab.layout import LAB_SPEC
+
+        args.spec = str(LAB_SPEC)
     values: dict[str, str] = {}
     for item in args.set:
         key, sep, value = item.partition("=")

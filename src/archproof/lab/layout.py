@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
+LAB_SPEC = Path(__file__).with_name("spec.yaml")
+"""The lab's own architecture as a spec (used when ``--lab`` is given without ``--spec``)."""
 
 
 def _default_lab_dir() -> Path:

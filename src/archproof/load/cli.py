@@ -19,7 +19,9 @@ def add_load_parser(commands: Any) -> None:
         description="Drive the entry point with locust while observing capacity on the same "
         "clock; judge the spec's load proofs. Exit codes as for check.",
     )
-    load.add_argument("--spec", required=True, metavar="FILE")
+    load.add_argument(
+        "--spec", metavar="FILE", help="the documented system (default with --lab: the lab's own)"
+    )
     load.add_argument("--env", metavar="NAME")
     where = load.add_mutually_exclusive_group(required=True)
     where.add_argument("--lab", action="store_true", help="load the running lab (archproof lab up)")
@@ -87,6 +89,12 @@ def run_load_command(args: argparse.Namespace) -> int:
     from archproof.load.runner import LoadTarget
     from archproof.load.targets import ObserverOptions, lab_target, make_observer
 
+    if not args.spec:
+        if not args.lab:
+            raise UsageError("--spec is required (it may be left out only with --lab)")
+        from archproof.lab.layout import LAB_SPEC
+
+        args.spec = str(LAB_SPEC)
     if args.workers < 0 or args.remote_workers < 0:
         raise UsageError("--workers and --remote-workers must be 0 or more")
     if args.remote_workers and not args.master_port:

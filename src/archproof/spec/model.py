@@ -105,7 +105,7 @@ def _one_environment() -> dict[str, dict[str, ParamValue]]:
 
 class Spec(_Strict):
     system: str
-    cloud: Literal["aws", "azure", "kubernetes"]
+    cloud: Literal["aws", "azure", "kubernetes", "lab"]
     document: str
     environments: dict[str, dict[str, ParamValue]] = Field(
         default_factory=lambda: _one_environment()
