@@ -5,11 +5,16 @@ from __future__ import annotations
 
 import fnmatch
 import inspect
+import io
+import sys
 from collections.abc import Generator
+from contextlib import redirect_stdout
+from pathlib import Path
 from typing import Protocol
 
 import pytest
 
+from archproof.errors import UsageError
 from archproof.load.judge import Judgement
 from archproof.load.proof import ProofInfo, proof_info
 from archproof.plugin import _shape_report
@@ -154,3 +159,46 @@ def _requirement(item: pytest.Item) -> Requirement | None:
     if mark is None or not mark.args or not isinstance(mark.args[0], Requirement):
         return None
     return mark.args[0]
+
+
+def run_proof_checks(
+    directory: Path, plugin: ProofPlugin, out: Path, suite: str, quiet: bool
+) -> None:
+    """Run the proof checks in ``directory`` through pytest with ``plugin``; JUnit XML and
+    pytest-html land in ``out`` (``junit.xml``, ``<suite>.html``)."""
+    from archproof.check import PYTEST_INI
+
+    args = [
+        str(directory),
+        "-c",
+        str(PYTEST_INI),
+        "--rootdir",
+        str(directory.parent),
+        "-p",
+        "no:cacheprovider",
+        "--import-mode=importlib",
+        "-q",
+        "--no-header",
+        "-rN",
+        "--tb=no",
+        "-W",
+        "ignore::pytest.PytestAssertRewriteWarning",
+        "-p",
+        "no:logging",
+        f"--junitxml={out / 'junit.xml'}",
+        "-o",
+        f"junit_suite_name=archproof-{suite}",
+        f"--html={out / f'{suite}.html'}",
+        "--self-contained-html",
+    ]
+    sink = io.StringIO()
+    with redirect_stdout(sink if quiet else sys.stdout):
+        code = pytest.main(args, plugins=[plugin])
+    if code in (pytest.ExitCode.USAGE_ERROR, pytest.ExitCode.INTERNAL_ERROR):
+        detail = sink.getvalue().strip().splitlines()
+        raise UsageError(
+            f"{suite} proofs in {directory} could not run (pytest exit {int(code)})"
+            + (f": {detail[-1]}" if detail else "")
+        )
+    if code == pytest.ExitCode.INTERRUPTED:
+        raise KeyboardInterrupt

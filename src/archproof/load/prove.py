@@ -3,20 +3,14 @@ in ``load/`` judge it; reports under ``reports/load/``."""
 
 from __future__ import annotations
 
-import io
-import sys
-from contextlib import redirect_stdout
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import pytest
-
-from archproof.check import PYTEST_INI
 from archproof.controls.catalogue import checks_dirs, discover
 from archproof.errors import UsageError
 from archproof.load.chart import write_chart
-from archproof.load.plugin import ProofPlugin
+from archproof.load.plugin import ProofPlugin, run_proof_checks
 from archproof.load.proof import LoadEvidence
 from archproof.load.runner import LoadRequest, LoadTarget, check_reachable, run_load
 from archproof.load.timeline import Timeline
@@ -142,37 +136,7 @@ def prove_load(request: LoadProofRequest) -> LoadProofOutcome:
 
 
 def _judge(run: Run, evidence: LoadEvidence, out: Path, quiet: bool) -> None:
-    args = [
-        str(PROOFS_DIR),
-        "-c",
-        str(PYTEST_INI),
-        "--rootdir",
-        str(PROOFS_DIR.parent),
-        "-p",
-        "no:cacheprovider",
-        "--import-mode=importlib",
-        "-q",
-        "--no-header",
-        "-rN",
-        "--tb=no",
-        "-W",
-        "ignore::pytest.PytestAssertRewriteWarning",
-        "-p",
-        "no:logging",
-        f"--junitxml={out / 'junit.xml'}",
-        "-o",
-        "junit_suite_name=archproof-load",
-        f"--html={out / 'load.html'}",
-        "--self-contained-html",
-    ]
-    plugin = ProofPlugin(run, evidence)
-    sink = io.StringIO()
-    with redirect_stdout(sink if quiet else sys.stdout):
-        code = pytest.main(args, plugins=[plugin])
-    if code in (pytest.ExitCode.USAGE_ERROR, pytest.ExitCode.INTERNAL_ERROR):
-        raise UsageError(f"load proofs in {PROOFS_DIR} could not run (pytest exit {int(code)})")
-    if code == pytest.ExitCode.INTERRUPTED:
-        raise KeyboardInterrupt
+    run_proof_checks(PROOFS_DIR, ProofPlugin(run, evidence), out, "load", quiet)
 
 
 def _print_summary(run: Run, timeline: Timeline, out: Path, code: int) -> None:
