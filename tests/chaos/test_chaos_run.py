@@ -12,6 +12,7 @@ import pytest
 import yaml
 
 from archproof.chaos.detached import running_pid
+from archproof.chaos.lab import lab_healthy
 from archproof.chaos.lab_procs import live_record, pg_postmaster
 from archproof.cli import main
 from archproof.lab.stack import Lab
@@ -99,10 +100,17 @@ def test_lab_game_day_measures_rto_and_rpo(running_lab: Lab, tmp_path: Path) -> 
     assert 5 < measures["rto"]["rto_s"] < 45  # Patroni ttl 20 s
     assert measures["rpo"]["postgres"]["missing"] == 0
     assert measures["rpo"]["postgres"]["acknowledged"] > 20
+    crashed = measures["faults"][0]["target"]
+    after = [r for r in journal["run"] if r["activity"]["name"] == "wait-until-serving-again"]
+    assert after and after[0]["output"] is True
     cache = json.loads((tmp_path / "lab-cache-primary-loss" / "journal.json").read_text())
     assert 0 < cache["archproof"]["measures"]["rto"]["rto_s"] < 20  # Sentinel: ~3 s
     assert "redis" in cache["archproof"]["measures"]["rpo"]
-    assert running_lab.status().running
+    zone = json.loads((tmp_path / "lab-zone-loss" / "journal.json").read_text())
+    killed = zone["archproof"]["measures"]["faults"][0]["detail"]
+    assert killed, "the zone outage names what it killed"
+    # every rollback brought its part back: crashed nodes rejoined, the zone restored
+    assert crashed and lab_healthy(configuration={"lab_dir": str(running_lab.layout.lab_dir)})
 
 
 def test_broken_lab_without_replica_fails_recovery(running_lab: Lab, tmp_path: Path) -> None:
