@@ -7,6 +7,18 @@ cluster returns them (``kubectl get --raw``):
 - ``GET /apis/autoscaling/v2/namespaces/{ns}/horizontalpodautoscalers[/{name}]``
 - ``GET /api/v1/nodes`` (``limit`` / ``continue`` paging as the API server does)
 
+and, for deployments created with ``run_deployment``, the calls of a Kubernetes failure
+experiment, with a tiny deployment controller behind them:
+
+- ``GET /api/v1/namespaces/{ns}/pods[/{name}]`` (``labelSelector``: ``k=v``, ``k!=v``, ``k``)
+- ``DELETE /api/v1/namespaces/{ns}/pods/{name}``: the pod is gone at once; the controller
+  creates a replacement right away that becomes ready ``ready_delay`` seconds later, so
+  ``readyReplicas`` dips and recovers
+- ``PATCH /apis/apps/v1/namespaces/{ns}/deployments/{name}`` (merge patch): a changed pod
+  template (``kubectl rollout restart``'s ``restartedAt`` annotation) bumps the generation
+  and rolls the pods over in steps of ``ready_delay``, within ``maxSurge`` /
+  ``maxUnavailable``, as the deployment controller does; status follows every step
+
 State is mutable between requests (``set_ready``, ``set_hpa`` …), any path can be
 made to fail with a ``Status`` object (``fail``), requests need the bearer token
 of the kubeconfig written by ``write_kubeconfig``, and every request is recorded.
@@ -15,6 +27,7 @@ of the kubeconfig written by ``write_kubeconfig``, and every request is recorded
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
 import re
 import threading
@@ -46,6 +59,7 @@ REASONS = {
 }
 WORKLOADS = {"deployments": "Deployment", "statefulsets": "StatefulSet"}
 _WORKLOAD = re.compile(r"^/apis/apps/v1/namespaces/([^/]+)/(deployments|statefulsets)/([^/]+)$")
+_PODS = re.compile(r"^/api/v1/namespaces/([^/]+)/pods(?:/([^/]+))?$")
 _HPA = re.compile(
     r"^/apis/autoscaling/v2/namespaces/([^/]+)/horizontalpodautoscalers(?:/([^/]+))?$"
 )
@@ -92,6 +106,13 @@ class KubeApiServer:
         self.nodes: dict[str, Obj] = {}
         self.failures: dict[str, tuple[int, Obj]] = {}
         self.requests: list[tuple[str, str]] = []  # (method, path with query)
+        self.pods: dict[tuple[str, str], Obj] = {}  # (namespace, name)
+        self.deleted_pods: list[str] = []  # "namespace/name", in order
+        self.availability: dict[tuple[str, str], list[int]] = {}  # every available count
+        self._controlled: dict[tuple[str, str], float] = {}  # deployment → ready delay
+        self._timers: list[threading.Timer] = []
+        self._pod_serial = 0
+        self._stopped = False
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
         self._httpd.daemon_threads = True
         self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.05,), daemon=True)
@@ -106,6 +127,10 @@ class KubeApiServer:
         return self
 
     def stop(self) -> None:
+        with self._lock:
+            self._stopped = True
+            for timer in self._timers:
+                timer.cancel()
         self._httpd.shutdown()
         self._httpd.server_close()
         self._thread.join(timeout=5)
@@ -116,6 +141,37 @@ class KubeApiServer:
         self, namespace: str, name: str, replicas: int = 2, ready: int | None = None
     ) -> Obj:
         return self._add_workload("Deployment", namespace, name, replicas, ready)
+
+    def run_deployment(
+        self,
+        namespace: str,
+        name: str,
+        replicas: int = 3,
+        max_unavailable: int | str = 0,
+        max_surge: int | str = 1,
+        labels: dict[str, str] | None = None,
+        annotations: dict[str, str] | None = None,
+        ready_delay: float = 0.3,
+    ) -> Obj:
+        """A deployment with ``replicas`` ready pods, run by the fake deployment controller
+        (pod deletion and template patches are acted on; ``ready_delay`` bounds each step)."""
+        obj = self._add_workload("Deployment", namespace, name, replicas, replicas)
+        with self._lock:
+            obj["metadata"]["labels"].update(labels or {})
+            obj["metadata"]["annotations"].update(annotations or {})
+            strategy = obj["spec"]["strategy"]["rollingUpdate"]
+            strategy.update(maxUnavailable=max_unavailable, maxSurge=max_surge)
+            self._controlled[(namespace, name)] = ready_delay
+            for _ in range(replicas):
+                self._new_pod(obj, ready=True)
+            self._reconcile(namespace, name)
+            return obj
+
+    def pods_of(self, namespace: str, name: str) -> list[Obj]:
+        """The pods a deployment's selector matches (copies), by name."""
+        with self._lock:
+            obj = self.workloads[("Deployment", namespace, name)]
+            return [copy.deepcopy(p) for p in self._owned(obj)]
 
     def add_statefulset(
         self, namespace: str, name: str, replicas: int = 3, ready: int | None = None
@@ -252,7 +308,9 @@ class KubeApiServer:
 
     # -- serving ---------------------------------------------------------------------------
 
-    def answer(self, method: str, target: str, authorization: str) -> tuple[int, Obj]:
+    def answer(
+        self, method: str, target: str, authorization: str, body: bytes = b""
+    ) -> tuple[int, Obj]:
         """The status code and JSON body for one request."""
         parts = urlsplit(target)
         path, query = parts.path, parse_qs(parts.query)
@@ -263,6 +321,11 @@ class KubeApiServer:
             if path in self.failures:
                 code, body = self.failures[path]
                 return code, copy.deepcopy(body)
+            if method == "DELETE" and (match := _PODS.match(path)) and match.group(2):
+                return self._delete_pod(match.group(1), match.group(2))
+            match = _WORKLOAD.match(path)
+            if method == "PATCH" and match and match.group(2) == "deployments":
+                return self._patch_deployment(match.group(1), match.group(3), body)
             if method != "GET":
                 return 405, status_object(405, f"the server does not allow {method} here")
             return self._route(path, query)
@@ -270,6 +333,20 @@ class KubeApiServer:
     def _route(self, path: str, query: dict[str, list[str]]) -> tuple[int, Obj]:
         if path == "/api/v1/nodes":
             return 200, self._list("v1", "NodeList", sorted(self.nodes.items()), query)
+        if match := _PODS.match(path):
+            namespace, name = match.groups()
+            if name is not None:
+                pod = self.pods.get((namespace, name))
+                if pod is None:
+                    return 404, _not_found("pods", "", name)
+                return 200, copy.deepcopy(pod)
+            selector = query.get("labelSelector", [""])[0]
+            found = sorted(
+                (n, p)
+                for (ns, n), p in self.pods.items()
+                if ns == namespace and _selects(selector, p["metadata"]["labels"])
+            )
+            return 200, self._list("v1", "PodList", found, query)
         if match := _WORKLOAD.match(path):
             namespace, resource, name = match.groups()
             obj = self.workloads.get((WORKLOADS[resource], namespace, name))
@@ -346,6 +423,143 @@ class KubeApiServer:
         self._version += 1
         obj["metadata"]["resourceVersion"] = str(self._version)
 
+    # -- the fake deployment controller (called with the lock held) ------------------------
+
+    def _delete_pod(self, namespace: str, name: str) -> tuple[int, Obj]:
+        pod = self.pods.pop((namespace, name), None)
+        if pod is None:
+            return 404, _not_found("pods", "", name)
+        self.deleted_pods.append(f"{namespace}/{name}")
+        pod["metadata"]["deletionTimestamp"] = now()
+        pod["metadata"]["deletionGracePeriodSeconds"] = 30
+        self._touch(pod)
+        for (ns, deployment), _ in list(self._controlled.items()):
+            if ns == namespace:
+                self._reconcile(ns, deployment)
+        return 200, copy.deepcopy(pod)
+
+    def _patch_deployment(self, namespace: str, name: str, body: bytes) -> tuple[int, Obj]:
+        obj = self.workloads.get(("Deployment", namespace, name))
+        if obj is None:
+            return 404, _not_found("deployments", "apps", name)
+        patch = json.loads(body or b"{}")
+        if not isinstance(patch, dict):
+            return 415, status_object(415, "only merge patches are supported here")
+        before = copy.deepcopy(obj["spec"])
+        _merge(obj, patch)
+        if obj["spec"] != before:
+            obj["metadata"]["generation"] += 1
+            if obj["spec"]["template"] != before["template"]:
+                annotations = obj["metadata"].setdefault("annotations", {})
+                revision = int(annotations.get("deployment.kubernetes.io/revision", "1"))
+                annotations["deployment.kubernetes.io/revision"] = str(revision + 1)
+        self._touch(obj)
+        if (namespace, name) in self._controlled:
+            self._reconcile(namespace, name)
+        return 200, copy.deepcopy(obj)
+
+    def _owned(self, obj: Obj) -> list[Obj]:
+        namespace = obj["metadata"]["namespace"]
+        wanted = obj["spec"]["selector"]["matchLabels"]
+        return [
+            pod
+            for (ns, _), pod in sorted(self.pods.items())
+            if ns == namespace
+            and all(pod["metadata"]["labels"].get(k) == v for k, v in wanted.items())
+        ]
+
+    def _new_pod(self, obj: Obj, ready: bool) -> Obj:
+        namespace, name = obj["metadata"]["namespace"], obj["metadata"]["name"]
+        template = obj["spec"]["template"]
+        digest = _template_hash(template)
+        self._pod_serial += 1
+        pod_name = f"{name}-{digest}-{self._pod_serial:05d}"
+        labels = {**template["metadata"].get("labels", {}), "pod-template-hash": digest}
+        metadata = self._metadata(namespace, pod_name, labels)
+        del metadata["generation"]
+        metadata["creationTimestamp"] = now()
+        metadata["ownerReferences"] = [
+            {
+                "apiVersion": "apps/v1",
+                "kind": "ReplicaSet",
+                "name": f"{name}-{digest}",
+                "uid": str(uuid.uuid5(uuid.NAMESPACE_URL, f"{namespace}/{name}-{digest}")),
+                "controller": True,
+                "blockOwnerDeletion": True,
+            }
+        ]
+        if template["metadata"].get("annotations"):
+            metadata["annotations"] = dict(template["metadata"]["annotations"])
+        pod: Obj = {
+            "apiVersion": "v1",
+            "kind": "Pod",
+            "metadata": metadata,
+            "spec": {**copy.deepcopy(template["spec"]), "nodeName": "ip-10-0-1-11.ec2.internal"},
+            "status": {},
+        }
+        _set_pod_ready(pod, ready, self._pod_serial)
+        self.pods[(namespace, pod_name)] = pod
+        if not ready:
+            delay = self._controlled.get((namespace, name), 0.3)
+            timer = threading.Timer(delay, self._pod_became_ready, (namespace, pod_name, name))
+            timer.daemon = True
+            self._timers.append(timer)
+            if not self._stopped:
+                timer.start()
+        return pod
+
+    def _pod_became_ready(self, namespace: str, pod_name: str, deployment: str) -> None:
+        with self._lock:
+            pod = self.pods.get((namespace, pod_name))
+            if self._stopped or pod is None:
+                return
+            _set_pod_ready(pod, True, int(pod_name.rsplit("-", 1)[1]))
+            self._touch(pod)
+            self._reconcile(namespace, deployment)
+
+    def _reconcile(self, namespace: str, name: str) -> None:
+        """One pass of the deployment controller: scale the new template's pods up and the
+        old ones down within maxSurge / maxUnavailable, replace lost pods, write status."""
+        obj = self.workloads[("Deployment", namespace, name)]
+        wanted = int(obj["spec"]["replicas"])
+        rolling = obj["spec"]["strategy"]["rollingUpdate"]
+        surge = _scaled(rolling.get("maxSurge", 0), wanted, round_up=True)
+        unavailable = _scaled(rolling.get("maxUnavailable", 0), wanted, round_up=False)
+        if surge == 0 and unavailable == 0:
+            unavailable = 1  # the API server rejects both 0; be lenient
+        digest = _template_hash(obj["spec"]["template"])
+        changed = True
+        while changed:
+            changed = False
+            pods = self._owned(obj)
+            new = [p for p in pods if p["metadata"]["labels"].get("pod-template-hash") == digest]
+            old = [p for p in pods if p not in new]
+            ready = sum(_is_ready(p) for p in pods)
+            # scale down: not-ready old pods first, ready ones while availability allows
+            removable = ready - (wanted - unavailable)
+            for pod in sorted(old, key=_is_ready):
+                if _is_ready(pod):
+                    if removable <= 0:
+                        continue
+                    removable -= 1
+                del self.pods[(namespace, pod["metadata"]["name"])]
+                changed = True
+            if not old and len(new) > wanted:  # scaled in: drop the surplus, not-ready first
+                for pod in sorted(new, key=_is_ready)[: len(new) - wanted]:
+                    del self.pods[(namespace, pod["metadata"]["name"])]
+                    changed = True
+            pods = self._owned(obj)
+            new = [p for p in pods if p["metadata"]["labels"].get("pod-template-hash") == digest]
+            for _ in range(min(wanted - len(new), wanted + surge - len(pods))):
+                self._new_pod(obj, ready=False)
+                changed = True
+        pods = self._owned(obj)
+        new = [p for p in pods if p["metadata"]["labels"].get("pod-template-hash") == digest]
+        ready = sum(_is_ready(p) for p in pods)
+        obj["status"] = _controlled_status(obj, len(pods), len(new), ready, wanted - unavailable)
+        self.availability.setdefault((namespace, name), []).append(ready)
+        self._touch(obj)
+
 
 def _handler_for(server: KubeApiServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
@@ -369,10 +583,9 @@ def _handler_for(server: KubeApiServer) -> type[BaseHTTPRequestHandler]:
 
         def _reply(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
-            if length:
-                self.rfile.read(length)
+            sent = self.rfile.read(length) if length else b""
             code, body = server.answer(
-                self.command, self.path, self.headers.get("Authorization", "")
+                self.command, self.path, self.headers.get("Authorization", ""), sent
             )
             data = json.dumps(body).encode("utf-8")
             self.send_response(code, HTTPStatus(code).phrase)
@@ -502,6 +715,124 @@ def _workload_status(obj: Obj, pods: int, ready: int) -> Obj:
             "lastTransitionTime": CREATED,
             "reason": "NewReplicaSetAvailable",
             "message": f'ReplicaSet "{name}-7c5ddbdf54" has successfully progressed.',
+        },
+    ]
+    return status
+
+
+def _merge(target: Obj, patch: Obj) -> None:
+    """JSON merge patch (RFC 7386): ``None`` removes a key, maps merge, the rest replaces."""
+    for key, value in patch.items():
+        if value is None:
+            target.pop(key, None)
+        elif isinstance(value, dict) and isinstance(target.get(key), dict):
+            _merge(target[key], value)
+        else:
+            target[key] = copy.deepcopy(value)
+
+
+def _selects(selector: str, labels: dict[str, str]) -> bool:
+    """Equality-based label selector: ``k=v`` / ``k==v``, ``k!=v``, ``k``, ``!k``."""
+    for term in filter(None, (t.strip() for t in selector.split(","))):
+        if "!=" in term:
+            key, value = term.split("!=", 1)
+            if labels.get(key.strip()) == value.strip():
+                return False
+        elif "=" in term:
+            key, value = term.replace("==", "=").split("=", 1)
+            if labels.get(key.strip()) != value.strip():
+                return False
+        elif term.startswith("!"):
+            if term[1:] in labels:
+                return False
+        elif term not in labels:
+            return False
+    return True
+
+
+def _template_hash(template: Obj) -> str:
+    digest = hashlib.sha256(json.dumps(template, sort_keys=True).encode()).hexdigest()
+    return digest[:10]
+
+
+def _scaled(value: int | str, total: int, round_up: bool) -> int:
+    """maxSurge (rounded up) / maxUnavailable (rounded down): a count or a percentage."""
+    if isinstance(value, str) and value.endswith("%"):
+        share = total * int(value[:-1])
+        return -(-share // 100) if round_up else share // 100
+    return int(value)
+
+
+def _is_ready(pod: Obj) -> bool:
+    conditions = pod["status"].get("conditions", ())
+    return any(c["type"] == "Ready" and c["status"] == "True" for c in conditions)
+
+
+def _set_pod_ready(pod: Obj, ready: bool, serial: int) -> None:
+    stamp = now()
+    flag = "True" if ready else "False"
+    name = pod["spec"]["containers"][0]["name"]
+    pod["status"] = {
+        "phase": "Running",
+        "conditions": [
+            {"type": "Initialized", "status": "True", "lastTransitionTime": stamp},
+            {"type": "Ready", "status": flag, "lastTransitionTime": stamp},
+            {"type": "ContainersReady", "status": flag, "lastTransitionTime": stamp},
+            {"type": "PodScheduled", "status": "True", "lastTransitionTime": stamp},
+        ],
+        "hostIP": "10.0.1.11",
+        "podIP": f"10.244.1.{serial % 250 + 2}",
+        "startTime": pod["metadata"]["creationTimestamp"],
+        "containerStatuses": [
+            {
+                "name": name,
+                "ready": ready,
+                "restartCount": 0,
+                "started": True,
+                "image": pod["spec"]["containers"][0]["image"],
+                "imageID": "",
+                "state": {"running": {"startedAt": pod["metadata"]["creationTimestamp"]}},
+            }
+        ],
+        "qosClass": "Burstable",
+    }
+
+
+def _controlled_status(obj: Obj, pods: int, updated: int, ready: int, floor: int) -> Obj:
+    """A deployment's status as the controller writes it (zero counts omitted)."""
+    wanted = obj["spec"]["replicas"]
+    counts = {
+        "replicas": pods,
+        "updatedReplicas": updated,
+        "readyReplicas": ready,
+        "availableReplicas": ready,
+        "unavailableReplicas": max(0, wanted - ready),
+    }
+    status: Obj = {"observedGeneration": obj["metadata"]["generation"]}
+    status.update({key: value for key, value in counts.items() if value})
+    stamp = now()
+    available = ready >= floor
+    done = updated == wanted == pods == ready
+    status["conditions"] = [
+        {
+            "type": "Available",
+            "status": "True" if available else "False",
+            "lastUpdateTime": stamp,
+            "lastTransitionTime": stamp,
+            "reason": "MinimumReplicasAvailable" if available else "MinimumReplicasUnavailable",
+            "message": "Deployment has minimum availability."
+            if available
+            else "Deployment does not have minimum availability.",
+        },
+        {
+            "type": "Progressing",
+            "status": "True",
+            "lastUpdateTime": stamp,
+            "lastTransitionTime": CREATED,
+            "reason": "NewReplicaSetAvailable" if done else "ReplicaSetUpdated",
+            "message": f'ReplicaSet "{obj["metadata"]["name"]}" has successfully progressed.'
+            if done
+            else f'ReplicaSet "{obj["metadata"]["name"]}" is progressing.',
         },
     ]
     return status
