@@ -14,9 +14,15 @@ import pytest
 
 from archproof.lab.layout import LabLayout
 
+# The demo starts its own lab; the test session's lab (tests/conftest.py) may be up on the
+# default addresses, so the demo gets an address range of its own (ARCHPROOF_LAB_NET).
+DEMO_NET = (int(os.environ.get("ARCHPROOF_LAB_NET", "0")) + 100) % 256
+
 
 def demo(tmp_path: Path, *args: str) -> subprocess.Popen[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env["ARCHPROOF_LAB_NET"] = str(DEMO_NET)
+    env.pop("ARCHPROOF_LAB_DIR", None)
     return subprocess.Popen(
         [sys.executable, "-m", "archproof.cli", "demo", "--reports", str(tmp_path), *args],
         stdout=subprocess.PIPE,
@@ -63,7 +69,7 @@ def test_demo_checks_the_estate_in_both_forms(tmp_path: Path) -> None:
         (tmp_path / "demo" / "chaos" / "lab-instance-loss" / "journal.json").read_text()
     )
     assert journal["archproof"]["measures"]["rpo"]["postgres"]["missing"] == 0
-    assert f"load/autoscaling/scaled-out: lab {LabLayout().entry_url}" in output
+    assert f"load/autoscaling/scaled-out: lab {LabLayout(net=DEMO_NET).entry_url}" in output
     for name in ("results.json", "timeline.json", "chart.svg", "locust.html"):
         assert (tmp_path / "demo" / "load" / name).exists()
 
@@ -86,7 +92,7 @@ def test_interrupted_demo_stops_its_server(tmp_path: Path, stop: signal.Signals)
     assert not any(Path(f"/proc/{pid}").exists() for pid in server), "moto server left running"
 
 
-def _lab_processes() -> list[int]:
+def _lab_processes(tmp_path: Path) -> list[int]:
     found = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -95,7 +101,7 @@ def _lab_processes() -> list[int]:
             cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
         except OSError:
             continue
-        if "archproof-demo-lab-" in cmdline or "locustfile.py" in cmdline:
+        if "archproof-demo-lab-" in cmdline or str(tmp_path) in cmdline:
             found.append(int(entry.name))
     return found
 
@@ -113,9 +119,9 @@ def test_demo_interrupted_during_load_proof_stops_the_lab(tmp_path: Path) -> Non
     else:
         pytest.fail(f"the demo never reached its load proof:\n{seen}")
     time.sleep(15)  # the lab is up and locust is running
-    assert _lab_processes(), "the demo's lab and locust should be running"
+    assert _lab_processes(tmp_path), "the demo's lab and locust should be running"
     process.send_signal(signal.SIGINT)
     process.wait(timeout=60)
     assert process.returncode != 0
     time.sleep(1)
-    assert not _lab_processes(), "lab or locust processes left running"
+    assert not _lab_processes(tmp_path), "lab or locust processes left running"
