@@ -211,3 +211,35 @@ def test_fault_actions_recheck_before_acting(cluster: KubeApiServer, tmp_path: P
     assert not (tmp_path / "records" / "faults.jsonl").exists()
     line = record_fault("instance-loss", "api", NS, "x", "app=api", configuration)
     assert line["target"] == "shop/api" and records(tmp_path, "faults.jsonl") == [line]
+
+
+def test_cli_refuses_then_judges_a_rolling_deploy(
+    cluster: KubeApiServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from archproof.cli import main
+
+    spec = str(Path(__file__).resolve().parents[2] / "policies" / "video-conference.yaml")
+    cluster.run_deployment(NS, NAME, replicas=3, max_unavailable=0, max_surge=1)
+    args = [
+        "chaos",
+        "--spec",
+        spec,
+        "--k8s",
+        "--experiment",
+        "k8s-rolling-deploy",
+        "--reports",
+        str(tmp_path / "reports"),
+        "--allow-chaos",
+        "-q",
+    ]
+    assert main(args) == 2
+    assert "refusing to disrupt Kubernetes workloads without opt-in" in capsys.readouterr().err
+    assert not cluster.deleted_pods
+    code = main([*args, "--target", f"{NS}/{NAME}"])
+    results = json.loads((tmp_path / "reports" / "results.json").read_text())
+    verdicts = {r["control"]: r["verdict"] for r in results["results"]}
+    assert verdicts["chaos/rolling-deploy/experiment-completed"] == "pass"
+    assert verdicts["chaos/rolling-deploy/steady-state-after"] == "pass"
+    assert verdicts["chaos/rolling-deploy/recovery-time"] == "pass"
+    assert verdicts["chaos/rolling-deploy/data-loss"] == "error"  # no writer: never a pass
+    assert code == 3

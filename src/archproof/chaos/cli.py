@@ -22,6 +22,9 @@ def add_chaos_parser(commands: Any) -> None:
     where = chaos.add_mutually_exclusive_group()
     where.add_argument("--lab", action="store_true", help="the running lab (default)")
     where.add_argument("--aws", action="store_true", help="an AWS account (chaos/aws-*)")
+    where.add_argument(
+        "--k8s", action="store_true", help="a Kubernetes cluster via KUBECONFIG (chaos/k8s-*)"
+    )
     chaos.add_argument("--lab-dir", type=Path, metavar="DIR")
     chaos.add_argument(
         "--experiment",
@@ -57,8 +60,8 @@ def run_chaos_command(args: argparse.Namespace) -> int:
     from archproof.errors import UsageError
 
     if not args.spec:
-        if args.aws:
-            raise UsageError("--spec is required with --aws")
+        if args.aws or args.k8s:
+            raise UsageError("--spec is required with --aws or --k8s")
         from archproof.lab.layout import LAB_SPEC
 
         args.spec = str(LAB_SPEC)
@@ -72,7 +75,7 @@ def run_chaos_command(args: argparse.Namespace) -> int:
         values["ARCHPROOF_CHAOS_EXPLICIT"] = ",".join(args.target)
     request = ChaosRequest(
         spec_path=args.spec,
-        variant="aws" if args.aws else "lab",
+        variant="aws" if args.aws else "k8s" if args.k8s else "lab",
         experiments=tuple(args.experiment),
         environment=args.env,
         lab_dir=args.lab_dir,

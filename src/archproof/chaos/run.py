@@ -161,6 +161,31 @@ def _check_aws_opt_in(
         )
 
 
+def _check_k8s_opt_in(
+    experiments: list[Experiment], request: ChaosRequest, configuration: dict[str, str]
+) -> None:
+    from kubernetes import config as kube_config
+
+    from archproof.chaos.k8s import check_k8s_opt_in, k8s_targets
+
+    kubeconfig = configuration.get("KUBECONFIG") or os.environ.get("KUBECONFIG")
+    with _environment(configuration):
+        try:
+            client = kube_config.new_client_from_config(config_file=kubeconfig)
+        except Exception as exc:
+            raise UsageError(f"kubeconfig {kubeconfig or '~/.kube/config'}: {exc}") from None
+        problems: list[str] = []
+        for experiment in experiments:
+            targets = k8s_targets(experiment.document, dict(configuration))
+            found = check_k8s_opt_in(client, targets, set(request.explicit_targets))
+            problems += [f"{experiment.name}: {p}" for p in found]
+    if problems:
+        raise ChaosSafetyError(
+            "refusing to disrupt Kubernetes workloads without opt-in (label or annotation"
+            " archproof.io/chaos=allowed, or --target NAMESPACE/NAME): " + "; ".join(problems)
+        )
+
+
 def run_experiment(
     experiment: Experiment, configuration: dict[str, str], say: Callable[[str], None]
 ) -> dict[str, Any]:
@@ -232,6 +257,8 @@ def run_chaos(request: ChaosRequest, say: Callable[[str], None] = print) -> Chao
         )
     if request.variant == "aws":
         _check_aws_opt_in(experiments, request, base)
+    if request.variant == "k8s":
+        _check_k8s_opt_in(experiments, request, base)
     if request.variant == "lab":
         _require_lab(lab_dir)
     run = _proof_run(spec, request.spec_path, request.environment, {e.proof for e in experiments})
