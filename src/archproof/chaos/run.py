@@ -171,7 +171,7 @@ def _check_k8s_opt_in(
     kubeconfig = configuration.get("KUBECONFIG") or os.environ.get("KUBECONFIG")
     with _environment(configuration):
         try:
-            client = kube_config.new_client_from_config(config_file=kubeconfig)
+            client = kube_config.new_client_from_config(config_file=kubeconfig)  # type: ignore[no-untyped-call]
         except Exception as exc:
             raise UsageError(f"kubeconfig {kubeconfig or '~/.kube/config'}: {exc}") from None
         problems: list[str] = []
