@@ -301,7 +301,13 @@ def run_chaos(request: ChaosRequest, say: Callable[[str], None] = print) -> Chao
 def _summary(measures: dict[str, Any]) -> str:
     rto = (measures.get("rto") or {}).get("rto_s")
     rpo = {k: (v or {}).get("missing") for k, v in (measures.get("rpo") or {}).items()}
-    parts = [f"RTO {rto:.1f} s" if isinstance(rto, int | float) else "RTO not measured"]
+    restore = measures.get("restore") or {}
+    if isinstance(rto, int | float):
+        parts = [f"RTO {rto:.1f} s"]
+    elif isinstance(restore.get("total_s"), int | float):
+        parts = [f"restored in {restore['total_s']:.1f} s, ok={restore.get('ok')}"]
+    else:
+        parts = ["RTO not measured"]
     parts += [f"{store} writes lost {n}" for store, n in rpo.items()]
     if "abort" in measures:
         parts.append(f"ABORTED: {measures['abort'].get('reason')}")
