@@ -117,9 +117,15 @@ def test_data_loss(evidence: ChaosEvidence, proof: str) -> Judgement:
     restore = run.measures.get("restore")
     if restore is not None:
         tables = restore.get("tables") or {}
-        lost = sum(max(0, t.get("primary", 0) - t.get("restored", 0)) for t in tables.values())
-        if not tables:
+        counted = all(
+            isinstance(t, dict)
+            and isinstance(t.get("primary"), int)
+            and isinstance(t.get("restored"), int)
+            for t in tables.values()
+        )
+        if not tables or not counted:
             return Judgement(Verdict.ERROR, f"{run.name}: the drill compared no tables")
+        lost = sum(max(0, t["primary"] - t["restored"]) for t in tables.values())
         verdict = Verdict.PASS if lost <= allowed else Verdict.FAIL
         return Judgement(
             verdict,
@@ -128,10 +134,18 @@ def test_data_loss(evidence: ChaosEvidence, proof: str) -> Judgement:
             restore,
         )
     checks = run.measures.get("rpo") or {}
-    if not checks or any(v is None for v in checks.values()):
+    verified = all(
+        isinstance(v, dict)
+        and isinstance(v.get("missing"), int)
+        and isinstance(v.get("acknowledged"), int)
+        for v in checks.values()
+    )
+    if not checks or not verified:
         return Judgement(Verdict.ERROR, f"{run.name}: acknowledged writes were not verified")
-    missing = sum(int(v.get("missing", 0)) for v in checks.values())
-    acked = sum(int(v.get("acknowledged", 0)) for v in checks.values())
+    missing = sum(int(v["missing"]) for v in checks.values())
+    acked = sum(int(v["acknowledged"]) for v in checks.values())
+    if acked == 0:
+        return Judgement(Verdict.ERROR, f"{run.name}: no write was acknowledged: nothing to verify")
     verdict = Verdict.PASS if missing <= allowed else Verdict.FAIL
     stores = ", ".join(checks)
     return Judgement(

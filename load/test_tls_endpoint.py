@@ -16,6 +16,8 @@ def test_tls_termination(evidence: LoadEvidence) -> Judgement:
     if findings is None:
         reason = evidence.tls_problem or "the TLS probe did not run"
         return Judgement(Verdict.ERROR, f"{evidence.target}: {reason}")
+    if not findings:
+        return Judgement(Verdict.ERROR, f"{evidence.target}: the TLS probe judged no aspect")
     failed = [f for f in findings if f.get("ok") is False]
     unknown = [f for f in findings if f.get("ok") is None]
     details: dict[str, object] = {str(f["aspect"]): f for f in findings}

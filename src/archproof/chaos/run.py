@@ -24,6 +24,7 @@ from archproof.chaos.evidence import ChaosEvidence, ExperimentRun, measure_run
 from archproof.chaos.experiments import CHAOS_DIR, Experiment, discover, read_experiment
 from archproof.controls.catalogue import checks_dirs
 from archproof.controls.catalogue import discover as discover_controls
+from archproof.envvars import scoped_environment
 from archproof.errors import ChaosSafetyError, UsageError
 from archproof.run import Run
 from archproof.spec.load import load_spec
@@ -125,20 +126,6 @@ def describe_plan(experiments: list[Experiment], configuration: dict[str, str]) 
     return lines
 
 
-@contextlib.contextmanager
-def _environment(values: dict[str, str]) -> Iterator[None]:
-    saved = {k: os.environ.get(k) for k in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-
-
 def _check_aws_opt_in(
     experiments: list[Experiment], request: ChaosRequest, configuration: dict[str, str]
 ) -> None:
@@ -169,7 +156,7 @@ def _check_k8s_opt_in(
     from archproof.chaos.k8s import check_k8s_opt_in, k8s_targets
 
     kubeconfig = configuration.get("KUBECONFIG") or os.environ.get("KUBECONFIG")
-    with _environment(configuration):
+    with scoped_environment(configuration):
         try:
             client = kube_config.new_client_from_config(config_file=kubeconfig)  # type: ignore[no-untyped-call]
         except Exception as exc:
@@ -195,7 +182,7 @@ def run_experiment(
 
     logging.getLogger("chaostoolkit").setLevel(logging.ERROR)
     records = Path(configuration["ARCHPROOF_CHAOS_RECORDS"])
-    with _environment(configuration), exit_signals(), _stop_guard_on_signals(records):
+    with scoped_environment(configuration), exit_signals(), _stop_guard_on_signals(records):
         journal: dict[str, Any] = chaoslib_run(experiment.document, settings=SETTINGS)
     return journal
 

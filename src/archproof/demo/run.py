@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import signal
 import time
 from collections.abc import Callable, Iterator
@@ -15,6 +14,7 @@ from types import FrameType
 from archproof.demo.forms import POLICIES, FormResult, check_estate
 from archproof.demo.load_proof import LoadDemoResult
 from archproof.demo.violations import ViolationResult, check_violations
+from archproof.envvars import scoped_environment
 from archproof.estates import build, names, reference
 from archproof.moto_server import moto_server
 from archproof.spec.load import load_spec
@@ -36,21 +36,6 @@ def say(line: str) -> None:
 
 
 @contextmanager
-def _client_environment(values: dict[str, str]) -> Iterator[None]:
-    saved = {k: os.environ.get(k) for k in [*values, "AWS_PROFILE"]}
-    os.environ.pop("AWS_PROFILE", None)
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-
-
-@contextmanager
 def _interrupt_on_sigterm() -> Iterator[None]:
     def stop(signum: int, frame: FrameType | None) -> None:
         raise KeyboardInterrupt
@@ -69,7 +54,11 @@ def run_demo(options: DemoOptions) -> int:
     say(f"archproof demo: {', '.join(systems)} — plan JSON and a local AWS control plane (moto)")
     rows: list[FormResult] = []
     caught: list[ViolationResult] = []
-    with _interrupt_on_sigterm(), moto_server() as server, _client_environment(server.client_env()):
+    with (
+        _interrupt_on_sigterm(),
+        moto_server() as server,
+        scoped_environment(server.client_env(), unset=("AWS_PROFILE",)),
+    ):
         say(f"  local AWS control plane on {server.endpoint}")
         for system in systems:
             estate = build(system)
