@@ -69,7 +69,9 @@ class Run:
                     }
                 )
                 for inventory in self.inventories:
-                    if info.runs_on(source_type(inventory.source)):
+                    if info.runs_on(source_type(inventory.source)) and inventory.could_hold(
+                        info.evidence_kinds
+                    ):
                         subjects.extend(self._subjects(info, req, use.absent, params, inventory))
         return subjects
 

@@ -143,8 +143,14 @@ class Inventory:
         errors: Iterable[CollectionError] = (),
         origin: str = "",
         scope: Mapping[str, Any] | None = None,
+        provides: tuple[str, ...] = (),
+        never: tuple[str, ...] = (),
     ) -> None:
         self.source = source
+        self.provides = provides
+        """Kind prefixes this source can hold (``k8s_``); empty: any kind."""
+        self.never = never
+        """Kind prefixes this source cannot hold (a plan holds no ``k8s_`` objects)."""
         self.origin = origin  # plan file, account id, ...
         self.scope: dict[str, Any] = dict(scope or {})  # what was looked at: regions, services
         self.errors: list[CollectionError] = list(errors)
@@ -169,6 +175,17 @@ class Inventory:
         for ident in resource.ids:
             if isinstance(ident, str) and ident:
                 self._by_id[ident].append(resource)
+
+    def could_hold(self, kinds: Iterable[str]) -> bool:
+        """Whether any of ``kinds`` is of a sort this source records (no kinds: yes)."""
+        wanted = list(kinds)
+        if not wanted:
+            return True
+        return any(
+            (not self.provides or k.startswith(self.provides))
+            and not (self.never and k.startswith(self.never))
+            for k in wanted
+        )
 
     def __iter__(self) -> Iterator[Resource]:
         return iter(self._resources)

@@ -121,7 +121,9 @@ def collect_aws(options: AwsOptions) -> Inventory:
         "account": aws.account,
         "gaps": applied,
     }
-    return Inventory(SOURCE, resources, errors, origin=f"aws:{aws.account}", scope=scope)
+    return Inventory(
+        SOURCE, resources, errors, origin=f"aws:{aws.account}", scope=scope, provides=("aws_",)
+    )
 
 
 def _services(wanted: Iterable[str]) -> tuple[str, ...]:

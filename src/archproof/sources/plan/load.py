@@ -128,6 +128,7 @@ def _load_plan(path: str | Path, source: str) -> Inventory:
             "format_version": document.get("format_version", ""),
             "deleted": sorted(deleted),
         },
+        never=("k8s_",),
     )
     for address, parsed in addresses.items():
         values = _values_for(address, planned.get(address), changes.get(address), prior)

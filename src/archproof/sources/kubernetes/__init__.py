@@ -1,0 +1,1 @@
+"""Kubernetes sources: manifests (YAML files, helm/kustomize output) and live clusters."""
