@@ -3,6 +3,7 @@ real local lab (HAProxy, app, Patroni/PostgreSQL, Redis Sentinel) on loopback.""
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -16,6 +17,13 @@ from archproof.lab.stack import Lab, missing_tools
 from archproof.moto_server import MotoServer, start_moto_server
 
 ROOT = Path(__file__).resolve().parents[1]
+
+# Under pytest-xdist each worker gets a lab address range of its own (127.N.x.y), so the
+# workers' labs, lab-bound chaos runs and demo runs never meet on one address.
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+if _WORKER.startswith("gw") and _WORKER[2:].isdigit():
+    _BASE_NET = int(os.environ.get("ARCHPROOF_LAB_NET", "0"))
+    os.environ["ARCHPROOF_LAB_NET"] = str((_BASE_NET + 1 + int(_WORKER[2:])) % 256)
 CORPUS = ROOT.parent / "shared" / "corpus"
 
 

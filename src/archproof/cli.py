@@ -53,6 +53,55 @@ def _add_source_options(parser: argparse.ArgumentParser) -> None:
         metavar="SERVICE",
         help="collect only these services (ec2, elbv2, rds, …)",
     )
+    parser.add_argument(
+        "--manifests",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="Kubernetes manifests: a YAML file, a folder, or - for stdin"
+        " (helm template … | archproof check --manifests -); repeatable",
+    )
+    parser.add_argument(
+        "--manifest-namespace",
+        default="default",
+        metavar="NS",
+        help="namespace of manifest objects that name none (as kubectl apply -n)",
+    )
+    parser.add_argument("--k8s", action="store_true", help="collect a live Kubernetes cluster")
+    parser.add_argument("--kubeconfig", metavar="FILE", help="kubeconfig (default: KUBECONFIG)")
+    parser.add_argument("--k8s-context", metavar="NAME", help="kubeconfig context")
+    parser.add_argument(
+        "--k8s-namespace",
+        action="append",
+        default=[],
+        metavar="NS",
+        help="read only these namespaces (default: all)",
+    )
+    parser.add_argument(
+        "--azure",
+        action="store_true",
+        help="collect live Azure (default credential chain, read-only)",
+    )
+    parser.add_argument(
+        "--azure-subscription",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="subscription to read (default: AZURE_SUBSCRIPTION_ID); repeatable",
+    )
+    parser.add_argument(
+        "--azure-endpoint",
+        metavar="URL",
+        help="Resource Manager endpoint (sovereign clouds; default: public Azure)",
+    )
+    parser.add_argument("--azure-resource-group", action="append", default=[], metavar="NAME")
+    parser.add_argument(
+        "--azure-backup-container",
+        action="append",
+        default=[],
+        metavar="ACCOUNT/CONTAINER",
+        help="storage container whose backup blobs are listed (for backup freshness)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -146,6 +195,17 @@ def _check(args: argparse.Namespace) -> int:
         aws_profile=args.aws_profile,
         aws_role_arn=args.aws_role_arn,
         aws_services=tuple(args.aws_service),
+        manifests=tuple(args.manifests),
+        manifest_namespace=args.manifest_namespace,
+        k8s=args.k8s,
+        kubeconfig=args.kubeconfig,
+        k8s_context=args.k8s_context,
+        k8s_namespaces=tuple(args.k8s_namespace),
+        azure=args.azure,
+        azure_subscriptions=tuple(args.azure_subscription),
+        azure_endpoint=args.azure_endpoint,
+        azure_resource_groups=tuple(args.azure_resource_group),
+        azure_backup_containers=tuple(args.azure_backup_container),
         progress=progress_printer(args.quiet),
     )
     request = CheckRequest(

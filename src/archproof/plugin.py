@@ -37,6 +37,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--aws-profile", help="AWS profile")
     group.addoption("--aws-role-arn", help="role to assume for reading")
     group.addoption("--aws-service", action="append", default=[], help="limit live services")
+    group.addoption("--manifests", action="append", default=[], help="Kubernetes manifests")
+    group.addoption("--k8s", action="store_true", help="collect a live Kubernetes cluster")
+    group.addoption("--kubeconfig", help="kubeconfig file")
+    group.addoption("--k8s-context", help="kubeconfig context")
+    group.addoption("--azure", action="store_true", help="collect live Azure")
+    group.addoption("--azure-subscription", action="append", default=[], help="subscription")
     group.addoption("--env", help="spec environment (default: the spec's first)")
     group.addoption("--control", action="append", default=[], help="only these controls (glob)")
     group.addoption("--requirement", action="append", default=[], help="only these requirements")
@@ -61,6 +67,12 @@ def pytest_configure(config: pytest.Config) -> None:
         aws_profile=config.getoption("--aws-profile"),
         aws_role_arn=config.getoption("--aws-role-arn"),
         aws_services=tuple(config.getoption("--aws-service")),
+        manifests=tuple(config.getoption("--manifests")),
+        k8s=bool(config.getoption("--k8s")),
+        kubeconfig=config.getoption("--kubeconfig"),
+        k8s_context=config.getoption("--k8s-context"),
+        azure=bool(config.getoption("--azure")),
+        azure_subscriptions=tuple(config.getoption("--azure-subscription")),
     )
     try:
         config.stash[RUN_KEY] = prepare_run(

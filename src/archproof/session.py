@@ -23,6 +23,17 @@ class SourceRequest:
     aws_profile: str | None = None
     aws_role_arn: str | None = None
     aws_services: tuple[str, ...] = ()
+    manifests: tuple[str, ...] = ()
+    manifest_namespace: str = "default"
+    k8s: bool = False
+    kubeconfig: str | None = None
+    k8s_context: str | None = None
+    k8s_namespaces: tuple[str, ...] = ()
+    azure: bool = False
+    azure_subscriptions: tuple[str, ...] = ()
+    azure_endpoint: str | None = None
+    azure_resource_groups: tuple[str, ...] = ()
+    azure_backup_containers: tuple[str, ...] = ()
     progress: Callable[[str], None] | None = None
 
 
@@ -33,6 +44,39 @@ def load_sources(request: SourceRequest) -> list[Inventory]:
         if request.progress:
             request.progress(f"reading plan {plan}")
         inventories.append(load_plan(plan, source=name))
+    if request.manifests:
+        from archproof.sources.kubernetes.manifests import load_manifests
+
+        if request.progress:
+            request.progress(f"reading manifests {', '.join(request.manifests)}")
+        inventories.append(load_manifests(request.manifests, namespace=request.manifest_namespace))
+    if request.k8s:
+        from archproof.sources.kubernetes.live import KubeOptions, collect_kubernetes
+
+        inventories.append(
+            collect_kubernetes(
+                KubeOptions(
+                    kubeconfig=request.kubeconfig,
+                    context=request.k8s_context,
+                    namespaces=request.k8s_namespaces,
+                    progress=request.progress,
+                )
+            )
+        )
+    if request.azure:
+        from archproof.sources.azure import AzureOptions, collect_azure
+
+        inventories.append(
+            collect_azure(
+                AzureOptions(
+                    subscriptions=request.azure_subscriptions,
+                    endpoint=request.azure_endpoint,
+                    resource_groups=request.azure_resource_groups,
+                    backup_containers=request.azure_backup_containers,
+                    progress=request.progress,
+                )
+            )
+        )
     if request.aws:
         from archproof.sources.aws import AwsOptions, collect_aws
 
@@ -48,7 +92,9 @@ def load_sources(request: SourceRequest) -> list[Inventory]:
             )
         )
     if not inventories:
-        raise UsageError("nothing to check: give --plan FILE and/or --aws")
+        raise UsageError(
+            "nothing to check: give --plan FILE, --manifests PATH, --aws, --k8s and/or --azure"
+        )
     return inventories
 
 
