@@ -102,6 +102,11 @@ def _add_source_options(parser: argparse.ArgumentParser) -> None:
         metavar="ACCOUNT/CONTAINER",
         help="storage container whose backup blobs are listed (for backup freshness)",
     )
+    parser.add_argument(
+        "--azure-blob-endpoint",
+        metavar="TEMPLATE",
+        help="Blob service URL of an account, with {account} (default: the account's own)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -206,6 +211,7 @@ def _check(args: argparse.Namespace) -> int:
         azure_endpoint=args.azure_endpoint,
         azure_resource_groups=tuple(args.azure_resource_group),
         azure_backup_containers=tuple(args.azure_backup_container),
+        azure_blob_endpoint=args.azure_blob_endpoint,
         progress=progress_printer(args.quiet),
     )
     request = CheckRequest(

@@ -34,6 +34,7 @@ class SourceRequest:
     azure_endpoint: str | None = None
     azure_resource_groups: tuple[str, ...] = ()
     azure_backup_containers: tuple[str, ...] = ()
+    azure_blob_endpoint: str | None = None
     progress: Callable[[str], None] | None = None
 
 
@@ -73,6 +74,7 @@ def load_sources(request: SourceRequest) -> list[Inventory]:
                     endpoint=request.azure_endpoint,
                     resource_groups=request.azure_resource_groups,
                     backup_containers=request.azure_backup_containers,
+                    blob_endpoint_template=request.azure_blob_endpoint,
                     progress=request.progress,
                 )
             )

@@ -16,7 +16,7 @@ from archproof.estates import Violation, build, names, reference
 from archproof.moto_server import MotoServer
 from archproof.verdict import Verdict
 
-SYSTEMS = names()
+SYSTEMS = names("aws")
 VIOLATIONS = [(system, v) for system in SYSTEMS for v in reference(system).violations]
 # AeroFS's spec uses 11 controls (9 judge a plan): smaller floors than the bragabot-sized ones.
 MIN_PASSES = {"aerofs": 20}

@@ -11,12 +11,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 
-from archproof.demo.forms import POLICIES, FormResult, check_estate
+from archproof.demo.azure import AZURE_FORMS, libertum_backups
+from archproof.demo.clusters import KUBE_FORMS, workload_objects
+from archproof.demo.forms import FORMS, POLICIES, FormResult, check_azure_estate, check_estate
 from archproof.demo.load_proof import LoadDemoResult
-from archproof.demo.violations import ViolationResult, check_violations
+from archproof.demo.violations import (
+    ViolationResult,
+    check_manifest_violation,
+    check_violations,
+)
 from archproof.envvars import scoped_environment
 from archproof.estates import build, names, reference
-from archproof.moto_server import moto_server
+from archproof.estates.workloads import MANIFEST_VIOLATIONS
+from archproof.moto_server import MotoServer, moto_server
 from archproof.spec.load import load_spec
 from archproof.verdict import Verdict
 
@@ -51,7 +58,10 @@ def run_demo(options: DemoOptions) -> int:
     systems = options.systems or tuple(names())
     started = time.monotonic()
     root = options.reports / "demo"
-    say(f"archproof demo: {', '.join(systems)} — plan JSON and a local AWS control plane (moto)")
+    say(
+        f"archproof demo: {', '.join(systems)} — plan JSON, Kubernetes manifests, and local"
+        " AWS, Azure and Kubernetes control planes"
+    )
     rows: list[FormResult] = []
     caught: list[ViolationResult] = []
     with (
@@ -61,20 +71,9 @@ def run_demo(options: DemoOptions) -> int:
     ):
         say(f"  local AWS control plane on {server.endpoint}")
         for system in systems:
-            estate = build(system)
-            say(
-                f"  {system}: {len(estate.resources)} resource blocks provisioned,"
-                " plan and live checked"
-            )
-            _, results = check_estate(system, estate, server, root / system)
-            rows.extend(results)
-            if options.violations:
-                for violation in reference(system).violations:
-                    result = check_violations(
-                        system, estate, violation, server, root / system / "violations"
-                    )
-                    caught.append(result)
-                    say("    " + result.line())
+            rows_of, caught_of = _check_system(system, server, root / system, options)
+            rows.extend(rows_of)
+            caught.extend(caught_of)
     _print_table(rows, say)
     _print_spec_only(systems, say)
     load = _load_proof(options, root)
@@ -113,6 +112,42 @@ def run_demo(options: DemoOptions) -> int:
     return 1 if broken or missed or (load is not None and load.broken) else 0
 
 
+def _check_system(
+    system: str, server: MotoServer, reports: Path, options: DemoOptions
+) -> tuple[list[FormResult], list[ViolationResult]]:
+    """One estate in every form it has, then (when asked) each of its seeded violations."""
+    chosen = reference(system)
+    estate = build(system)
+    workloads = workload_objects(system)
+    kube = KUBE_FORMS if workloads is not None else ()
+    if chosen.cloud == "azure":
+        backups = libertum_backups()
+        forms = (*AZURE_FORMS, *kube)
+        _, rows = check_azure_estate(
+            system, estate, reports, forms, workloads=workloads, backups=backups
+        )
+        where = "plan, local Resource Manager"
+    else:
+        forms = (*FORMS, *kube)
+        _, rows = check_estate(system, estate, server, reports, forms, workloads=workloads)
+        where = "plan, local AWS control plane"
+    shown = f"{where}{', manifests and a local cluster' if kube else ''}"
+    say(f"  {system}: {len(estate.resources)} resource blocks; checked as {shown}")
+    caught: list[ViolationResult] = []
+    if options.violations:
+        for violation in chosen.violations:
+            result = check_violations(system, estate, violation, server, reports / "violations")
+            caught.append(result)
+            say("    " + result.line())
+        for manifest_violation in MANIFEST_VIOLATIONS.get(system, ()):
+            result = check_manifest_violation(
+                system, estate, workloads or [], manifest_violation, server, reports / "violations"
+            )
+            caught.append(result)
+            say("    " + result.line())
+    return rows, caught
+
+
 def _load_proof(options: DemoOptions, root: Path) -> LoadDemoResult | None:
     if not options.load:
         return None
@@ -126,7 +161,7 @@ def _print_spec_only(systems: tuple[str, ...], say: Callable[[str], None]) -> No
     """Specs with no reference estate yet: what they claim, and that nothing proves it here."""
     for path in sorted(POLICIES.glob("*.yaml")):
         system = path.stem
-        if system in systems or system.endswith(".waivers"):
+        if system in names() or system.endswith(".waivers"):
             continue
         spec = load_spec(path)
         provable = sum(1 for r in spec.requirements if r.controls)
@@ -140,12 +175,12 @@ def _print_spec_only(systems: tuple[str, ...], say: Callable[[str], None]) -> No
 def _print_table(rows: list[FormResult], say: Callable[[str], None]) -> None:
     say("")
     say(
-        f"{'system':18} {'form':5} {'pass':>5} {'fail':>5} {'error':>6} {'inconcl.':>9}"
+        f"{'system':18} {'form':9} {'pass':>5} {'fail':>5} {'error':>6} {'inconcl.':>9}"
         f" {'waived':>7}"
     )
     for r in rows:
         say(
-            f"{r.system:18} {r.form:5} {r.count(Verdict.PASS):5} {r.count(Verdict.FAIL):5} "
+            f"{r.system:18} {r.form:9} {r.count(Verdict.PASS):5} {r.count(Verdict.FAIL):5} "
             f"{r.count(Verdict.ERROR):6} {r.count(Verdict.INCONCLUSIVE):9}"
             f" {r.count(Verdict.WAIVED):7}"
         )

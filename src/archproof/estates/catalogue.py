@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from archproof.estates import aerofs, bragabot, levels, video_conference
+from archproof.estates import aerofs, bragabot, levels, libertum, video_conference
 from archproof.estates.model import Estate
 from archproof.estates.violations import Violation, find_violation
 
@@ -15,6 +15,8 @@ class ReferenceEstate:
     name: str
     build: Callable[[], Estate]
     violations: tuple[Violation, ...]
+    cloud: str = "aws"
+    """Where its live form runs: ``aws`` (the local AWS control plane) or ``azure``."""
 
 
 _ESTATES = {
@@ -24,11 +26,13 @@ _ESTATES = {
     "video-conference": ReferenceEstate(
         "video-conference", video_conference.build, video_conference.VIOLATIONS
     ),
+    "libertum": ReferenceEstate("libertum", libertum.build, libertum.VIOLATIONS, cloud="azure"),
 }
 
 
-def names() -> list[str]:
-    return sorted(_ESTATES)
+def names(cloud: str | None = None) -> list[str]:
+    """The estates' names (only those whose live form runs on ``cloud``, when given)."""
+    return sorted(n for n, e in _ESTATES.items() if cloud is None or e.cloud == cloud)
 
 
 def reference(name: str) -> ReferenceEstate:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from archproof.estates.model import Call, Estate, EstateResource, Module, Output, Ref, Template
-from archproof.estates.schema import Block, resource_schema
+from archproof.estates.schema import Block, estate_provider, resource_schema
 
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
 _INLINE_WIDTH = 80
@@ -46,12 +46,13 @@ def write_hcl(estate: Estate, directory: Path) -> list[Path]:
 
 def _terraform_block(estate: Estate, required_version: str = "") -> str:
     version = f"  required_version = {_string(required_version)}\n\n" if required_version else ""
+    provider = estate_provider(r.type for r in estate.resources)
     return (
         "terraform {\n"
         f"{version}"
         "  required_providers {\n"
-        "    aws = {\n"
-        '      source  = "hashicorp/aws"\n'
+        f"    {provider} = {{\n"
+        f'      source  = "hashicorp/{provider}"\n'
         f"      version = {_string(estate.provider_version)}\n"
         "    }\n"
         "  }\n"
@@ -62,13 +63,20 @@ def _terraform_block(estate: Estate, required_version: str = "") -> str:
 def _root_main(estate: Estate) -> str:
     parts = [
         _terraform_block(estate, required_version=">= 1.5"),
-        f'provider "aws" {{\n  region = {_string(estate.region)}\n}}\n',
+        _provider_block(estate),
     ]
     for call in estate.modules:
         body = _body({"source": call.source}, 1) + "\n" + _body(dict(call.inputs), 1)
         parts.append(f'module "{call.name}" {{\n{body}}}\n')
     parts.extend(_resource(r) for r in estate.resources if not r.module)
     return "\n".join(parts)
+
+
+def _provider_block(estate: Estate) -> str:
+    if estate_provider(r.type for r in estate.resources) == "azurerm":
+        subscription = _string(estate.account_id)
+        return f'provider "azurerm" {{\n  subscription_id = {subscription}\n\n  features {{}}\n}}\n'
+    return f'provider "aws" {{\n  region = {_string(estate.region)}\n}}\n'
 
 
 def _resource(resource: EstateResource) -> str:

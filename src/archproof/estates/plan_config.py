@@ -14,7 +14,14 @@ from typing import Any
 
 from archproof.estates.model import Estate, EstateResource, Output, Ref, iter_refs
 from archproof.estates.planned import schema_version
-from archproof.estates.schema import PROVIDER, Block, resource_schema
+from archproof.estates.schema import (
+    AZURERM_PROVIDER,
+    PROVIDER,
+    Block,
+    estate_provider,
+    provider_name,
+    resource_schema,
+)
 
 
 def reference_strings(reference: Ref) -> list[str]:
@@ -105,7 +112,7 @@ def _resource_config(resource: EstateResource) -> dict[str, Any]:
         "mode": "managed",
         "type": resource.type,
         "name": resource.name,
-        "provider_config_key": "aws",
+        "provider_config_key": provider_name(resource.type),
         "expressions": _expressions(schema.block if schema else None, resource.values),
         "schema_version": schema_version(resource.type),
     }
@@ -155,16 +162,30 @@ def configuration(estate: Estate) -> dict[str, Any]:
             }
             for call in sorted(estate.modules, key=lambda m: m.name)
         }
-    return {
-        "provider_config": {
-            "aws": {
-                "name": "aws",
-                "full_name": PROVIDER,
+    return {"provider_config": _provider_config(estate), "root_module": root}
+
+
+def _provider_config(estate: Estate) -> dict[str, Any]:
+    if estate_provider(r.type for r in estate.resources) == "azurerm":
+        expressions: dict[str, Any] = {
+            "features": [{}],
+            "subscription_id": {"constant_value": estate.account_id},
+        }
+        return {
+            "azurerm": {
+                "name": "azurerm",
+                "full_name": AZURERM_PROVIDER,
                 "version_constraint": estate.provider_version,
-                "expressions": {"region": {"constant_value": estate.region}},
+                "expressions": expressions,
             }
-        },
-        "root_module": root,
+        }
+    return {
+        "aws": {
+            "name": "aws",
+            "full_name": PROVIDER,
+            "version_constraint": estate.provider_version,
+            "expressions": {"region": {"constant_value": estate.region}},
+        }
     }
 
 

@@ -23,7 +23,7 @@ from archproof.estates.planned import (
     sensitive_shape,
     unknown_as_bool,
 )
-from archproof.estates.schema import PROVIDER
+from archproof.estates.schema import provider_address
 
 FORMAT_VERSION = "1.2"
 TERRAFORM_VERSION = "1.9.8"
@@ -82,7 +82,7 @@ def _identity(instance: Instance) -> dict[str, Any]:
         "mode": "managed",
         "type": resource.type,
         "name": resource.name,
-        "provider_name": PROVIDER,
+        "provider_name": provider_address(resource.type),
     }
     if instance.key is not None:
         entry["index"] = instance.key

@@ -14,7 +14,7 @@ Refreshing it is a developer task that needs terraform and the provider plugin
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -22,6 +22,9 @@ from typing import Any
 
 SCHEMA_FILE = Path(__file__).with_name("aws_schema.json")
 PROVIDER = "registry.terraform.io/hashicorp/aws"
+AZURERM_SCHEMA_FILE = Path(__file__).with_name("azurerm_schema.json")
+"""Hand-trimmed from the azurerm 4.x provider schema: the types the Azure estates use."""
+AZURERM_PROVIDER = "registry.terraform.io/hashicorp/azurerm"
 
 # Kinds of docs/vocabulary.md plus the companions estates need.
 TYPES = (
@@ -142,9 +145,27 @@ def _block(raw: Mapping[str, Any]) -> Block:
 
 @cache
 def _schemas() -> dict[str, ResourceSchema]:
-    raw = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
-    resources = raw["resources"].items()
-    return {t: ResourceSchema(s["version"], _block(s["block"])) for t, s in resources}
+    found: dict[str, ResourceSchema] = {}
+    for path in (SCHEMA_FILE, AZURERM_SCHEMA_FILE):
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        resources = raw["resources"].items()
+        found.update({t: ResourceSchema(s["version"], _block(s["block"])) for t, s in resources})
+    return found
+
+
+def provider_name(resource_type: str) -> str:
+    """The local provider name a resource type belongs to: ``aws`` or ``azurerm``."""
+    return "azurerm" if resource_type.startswith("azurerm_") else "aws"
+
+
+def estate_provider(resource_types: Iterable[str]) -> str:
+    """The one provider of an estate: ``azurerm`` when its resources are Azure's, else ``aws``."""
+    return "azurerm" if any(provider_name(t) == "azurerm" for t in resource_types) else "aws"
+
+
+def provider_address(resource_type: str) -> str:
+    """The provider's full address, as plan JSON writes it in ``provider_name``."""
+    return AZURERM_PROVIDER if provider_name(resource_type) == "azurerm" else PROVIDER
 
 
 def resource_schema(resource_type: str) -> ResourceSchema | None:

@@ -19,6 +19,7 @@ from archproof.sources.aws import (
     dynamodb,
     ec2,
     ec2_compute,
+    eks,
     elasticache,
     elbv2,
     gaps,
@@ -86,6 +87,7 @@ COLLECTORS: tuple[Collector, ...] = (
     Collector("wafv2", wafv2.collect_cloudfront, wafv2.KINDS[:1], is_global=True),
     Collector("redshift", redshift.collect, redshift.KINDS),
     Collector("lambda", lambda_.collect, lambda_.KINDS),
+    Collector("eks", eks.collect, eks.KINDS),
 )
 SERVICES: tuple[str, ...] = tuple(dict.fromkeys(c.service for c in COLLECTORS))
 

@@ -62,7 +62,9 @@ def resource_from_object(
         attributes["metadata"] = {**metadata, "namespace": namespace}
     labels = metadata.get("labels") or {}
     ids = tuple(
-        i for i in (metadata.get("uid"), object_address(kind, name, namespace)) if isinstance(i, str)
+        i
+        for i in (metadata.get("uid"), object_address(kind, name, namespace))
+        if isinstance(i, str)
     )
     return Resource(
         kind=inventory_kind(kind),

@@ -205,6 +205,7 @@ _FILLED_ELSEWHERE: dict[str, dict[str, Any]] = {
     "aws_security_group": {"ingress": [], "egress": []},
     "aws_route_table": {"route": []},
     "aws_network_acl": {"ingress": [], "egress": []},
+    "azurerm_network_security_group": {"security_rule": []},
     "aws_s3_bucket": {
         "server_side_encryption_configuration": [],
         "versioning": [],

@@ -1,0 +1,457 @@
+"""Azure: subnet tiers and their NSGs, NAT egress, VM exposure and disks, ACR, Blob Storage.
+
+Plans and live Azure share the azurerm attribute shape (4.x names; 3.x names accepted).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fnmatch
+from typing import Any
+
+from archproof.controls.api import Findings, Selector, Subject, control
+from archproof.controls.azure import (
+    NAT,
+    NAT_IP,
+    NAT_PREFIX,
+    NIC,
+    NSG,
+    NSG_RULE,
+    SUBNET,
+    SUBNET_NAT,
+    SUBNET_NSG,
+    TIER_PARAMS,
+    VMS,
+    first_set,
+    intended_tier,
+    internet_openings,
+    nat_addresses,
+    nic_public_ips,
+    nics_in_subnet,
+    node_pools_in_subnet,
+    nsg_rules,
+    subnet_nat_gateways,
+    subnet_nsgs,
+    vm_nics,
+)
+from archproof.controls.facts import is_set
+from archproof.inventory.model import Resource, Unknown
+from archproof.verdict import EvidenceMissing, Failed, Inconclusive
+
+FILTERING = (NSG, NSG_RULE, SUBNET_NSG)
+ACR = "azurerm_container_registry"
+PRICING = "azurerm_security_center_subscription_pricing"
+ACCOUNT = "azurerm_storage_account"
+CONTAINER = "azurerm_storage_container"
+BLOB = "azurerm_storage_blob"
+DISK = "azurerm_managed_disk"
+ATTACHMENT = "azurerm_virtual_machine_data_disk_attachment"
+
+
+def _intends(tier: str) -> Selector:
+    def select(subject: Subject, resource: Resource) -> bool:
+        return intended_tier(resource, subject.params) == tier
+
+    return select
+
+
+@control(
+    "azure-subnet-tiers",
+    needs=(SUBNET,),
+    severity="high",
+    params={"tiers": ["public", "private"], **TIER_PARAMS},
+)
+def test_documented_subnet_tiers_exist(subject: Subject) -> None:
+    """The VNet has a subnet of every documented tier (by subnet name or tier tag)."""
+    found: dict[str, list[str]] = {}
+    for subnet in subject.inventory.of_kind(SUBNET):
+        tier = intended_tier(subnet, subject.params)
+        if tier is not None:
+            found.setdefault(tier, []).append(subnet.address)
+    missing = [t for t in subject.params["tiers"] if t not in found]
+    if missing:
+        seen = ", ".join(f"{t}={len(a)}" for t, a in sorted(found.items())) or "none"
+        raise Failed(
+            f"{subject.test_id}: tiers {missing} have no subnet (tiered subnets: {seen}), "
+            f"required {subject.params['tiers']} (tier_names {subject.params['tier_names']})"
+        )
+
+
+def _judge_openings(subject: Subject, subnet: Resource, allowed: list[int] | None) -> None:
+    """Fail on what the subnet's NSG admits from the internet beyond ``allowed`` ports."""
+    findings = Findings(subnet)
+    nsgs = subnet_nsgs(subject.inventory, subnet)
+    if not nsgs:
+        findings.fail("network security group", None, "an NSG associated with the subnet")
+    for nsg in nsgs:
+        rules, unknown = nsg_rules(subject.inventory, nsg)
+        for reason in unknown:
+            findings.unknown("NSG rule", reason)
+        for opening in internet_openings(rules):
+            if allowed is not None and opening.low == opening.high and opening.low in allowed:
+                continue
+            required = f"only ports {allowed} from the internet" if allowed else "VNet-internal"
+            findings.fail(f"{nsg.address} admits from the internet", opening.describe(), required)
+    findings.close()
+
+
+@control(
+    "azure-public-nsg-web-only",
+    kinds=(SUBNET,),
+    needs=FILTERING,
+    severity="high",
+    params={"allowed_ports": [80, 443], **TIER_PARAMS},
+    select=_intends("public"),
+    frameworks={"CIS-Azure": "6.2"},
+)
+def test_public_subnet_admits_only_web_ports(subject: Subject, resource: Resource) -> None:
+    """The public subnet's NSG admits only the web ports (HTTP/HTTPS) from the internet."""
+    _judge_openings(subject, resource, [int(p) for p in subject.params["allowed_ports"]])
+
+
+@control(
+    "azure-private-nsg-internal-only",
+    kinds=(SUBNET,),
+    needs=FILTERING,
+    severity="high",
+    params=TIER_PARAMS,
+    select=_intends("private"),
+)
+def test_private_subnet_admits_only_internal_traffic(subject: Subject, resource: Resource) -> None:
+    """The private subnet's NSG admits nothing from the internet, only VNet-internal traffic."""
+    _judge_openings(subject, resource, None)
+
+
+@control(
+    "azure-private-no-public-ip",
+    kinds=(SUBNET,),
+    needs=(NIC, "azurerm_kubernetes_cluster", "azurerm_kubernetes_cluster_node_pool"),
+    severity="high",
+    params=TIER_PARAMS,
+    select=_intends("private"),
+)
+def test_private_subnet_holds_no_public_addresses(subject: Subject, resource: Resource) -> None:
+    """Nothing in the private subnet has a public IP: network interfaces and node pools alike."""
+    inv = subject.inventory
+    findings = Findings(resource)
+    for nic in nics_in_subnet(inv, resource):
+        public, unknown = nic_public_ips(inv, nic)
+        for reason in unknown:
+            findings.unknown("public IP", reason)
+        if public:
+            findings.fail(f"{nic.address} public IP", public, "none")
+    for owner, pool in node_pools_in_subnet(inv, resource):
+        value = first_set(pool, "node_public_ip_enabled", "enable_node_public_ip")
+        label = f"{owner.address} node pool {pool.get('name')} node_public_ip_enabled"
+        findings.check(label, value, value in (False, None), "false")
+    findings.close()
+
+
+@control(
+    "azure-private-egress-nat",
+    kinds=(SUBNET,),
+    needs=(SUBNET_NAT, NAT, NAT_IP, NAT_PREFIX, "azurerm_public_ip"),
+    severity="high",
+    params=TIER_PARAMS,
+    select=_intends("private"),
+)
+def test_private_subnet_egresses_through_nat(subject: Subject, resource: Resource) -> None:
+    """The private subnet reaches the internet outbound only through a NAT gateway's static IP."""
+    inv = subject.inventory
+    findings = Findings(resource)
+    gateways = subnet_nat_gateways(inv, resource)
+    if not gateways:
+        findings.fail("NAT gateway", None, "a NAT gateway associated with the subnet")
+    for nat in gateways:
+        addresses = nat_addresses(inv, nat)
+        if not addresses:
+            findings.fail(f"{nat.address} public IPs", [], "at least one static public IP")
+        for address in addresses:
+            if address.kind != "azurerm_public_ip":
+                continue  # a public IP prefix is static by nature
+            method = address.get("allocation_method")
+            findings.check(
+                f"{address.address} allocation_method", method, method == "Static", "'Static'"
+            )
+    findings.close()
+
+
+def _not_public_role(subject: Subject, resource: Resource) -> bool:
+    return not any(subject.in_role(resource, role) for role in subject.params["public_roles"])
+
+
+@control(
+    "azure-vm-no-public-ip",
+    kinds=VMS,
+    needs=(NIC, "azurerm_public_ip"),
+    severity="high",
+    params={"public_roles": []},
+    select=_not_public_role,
+)
+def test_vm_has_no_public_ip(subject: Subject, resource: Resource) -> None:
+    """Virtual machines have private addresses only: no public IP on any network interface."""
+    inv = subject.inventory
+    findings = Findings(resource)
+    address = resource.get("public_ip_address")
+    if isinstance(address, str) and address:
+        findings.fail("public_ip_address", address, "none")
+    nics = vm_nics(inv, resource)
+    if not nics:
+        findings.unknown("network interfaces", "none of network_interface_ids is in the source")
+    for nic in nics:
+        public, unknown = nic_public_ips(inv, nic)
+        for reason in unknown:
+            findings.unknown("public IP", reason)
+        if public:
+            findings.fail(f"{nic.address} public IP", public, "none")
+    findings.close()
+
+
+def _host_encrypted(vm: Resource) -> Any:
+    return first_set(vm, "encryption_at_host_enabled")
+
+
+@control(
+    "azure-vm-disks-encrypted",
+    kinds=(*VMS, DISK),
+    needs=(ATTACHMENT,),
+    severity="high",
+    params={"require_customer_key": False, "accept_platform_keys": False},
+)
+def test_vm_disks_are_encrypted(subject: Subject, resource: Resource) -> None:
+    """VM disks are encrypted end to end: at host, or with a customer-key disk encryption set."""
+    inv = subject.inventory
+    findings = Findings(resource)
+    customer = bool(subject.params["require_customer_key"])
+    platform = bool(subject.params["accept_platform_keys"])
+    des_path = (
+        "disk_encryption_set_id" if resource.kind == DISK else "os_disk.0.disk_encryption_set_id"
+    )
+    des = is_set(subject, resource, des_path, "os_disk.disk_encryption_set_id")
+    if customer or resource.kind == "azurerm_virtual_machine":
+        findings.check("disk encryption set", resource.get(des_path), des, "a disk encryption set")
+    elif resource.kind != DISK:
+        host = _host_encrypted(resource)
+        if des is not True and not platform:
+            findings.check("encryption_at_host_enabled", host, host is True, "true")
+    elif des is not True and not platform and not resource.get("encryption_settings"):
+        vms = [
+            vm
+            for attachment in inv.referring(resource, ATTACHMENT, "managed_disk_id")
+            for vm in inv.related(attachment, "virtual_machine_id", kinds=VMS)
+        ]
+        hosts = [_host_encrypted(vm) for vm in vms]
+        seen = hosts or "not attached to a VM"
+        ok = bool(hosts) and all(h is True for h in hosts)
+        findings.check(
+            "encryption at host of its VMs",
+            seen,
+            ok,
+            "attached only to host-encrypted VMs, or a disk encryption set",
+        )
+    findings.close()
+
+
+@control(
+    "azure-acr-scanning",
+    kinds=(ACR,),
+    needs=(PRICING,),
+    severity="high",
+    params={"plans": ["Containers", "ContainerRegistry"]},
+)
+def test_registry_images_are_scanned(subject: Subject, resource: Resource) -> None:
+    """Registry images are scanned for vulnerabilities (Defender for Containers on Standard)."""
+    wanted = {p.lower() for p in subject.params["plans"]}
+    pricings = [
+        p
+        for p in subject.inventory.of_kind(PRICING)
+        if str(first_set(p, "resource_type") or "VirtualMachines").lower() in wanted
+    ]
+    findings = Findings(resource)
+    if not pricings:
+        message = f"Defender plan {subject.params['plans']} not in {subject.source}"
+        if subject.source.startswith("plan"):
+            raise Inconclusive(f"{resource.label}: {message}: the subscription may set it")
+        findings.fail("Defender plan", None, f"{subject.params['plans'][0]} on Standard")
+    for pricing in pricings:
+        tier = pricing.get("tier")
+        findings.check(f"{pricing.address} tier", tier, tier == "Standard", "'Standard'")
+    findings.close()
+
+
+@control("azure-acr-no-admin", kinds=(ACR,), severity="high")
+def test_registry_has_no_admin_user(resource: Resource) -> None:
+    """The container registry has no shared admin user and no anonymous pull."""
+    findings = Findings(resource)
+    for name in ("admin_enabled", "anonymous_pull_enabled"):
+        value = resource.get(name)
+        findings.check(name, value, value in (False, None), "false")
+    findings.close()
+
+
+@control(
+    "azure-storage-encryption",
+    kinds=(ACCOUNT,),
+    severity="high",
+    params={"require_infrastructure_encryption": True, "require_customer_key": False},
+    frameworks={"CIS-Azure": "3.2"},
+)
+def test_storage_account_encrypts_data(subject: Subject, resource: Resource) -> None:
+    """Storage accounts encrypt data at rest twice (infrastructure encryption; CMK if asked)."""
+    findings = Findings(resource)
+    if subject.params["require_infrastructure_encryption"]:
+        value = resource.get("infrastructure_encryption_enabled")
+        findings.check("infrastructure_encryption_enabled", value, value is True, "true")
+    if subject.params["require_customer_key"]:
+        key = is_set(subject, resource, "customer_managed_key")
+        findings.check("customer_managed_key", resource.get("customer_managed_key"), key, "set")
+    findings.close()
+
+
+@control(
+    "azure-storage-secure-transfer",
+    kinds=(ACCOUNT,),
+    severity="high",
+    params={"min_tls_versions": ["TLS1_2", "TLS1_3"]},
+    frameworks={"CIS-Azure": "3.1, 3.15"},
+)
+def test_storage_account_requires_secure_transfer(subject: Subject, resource: Resource) -> None:
+    """Storage accounts accept HTTPS only, with TLS 1.2 or later (unset: provider defaults)."""
+    findings = Findings(resource)
+    https = first_set(resource, "https_traffic_only_enabled", "enable_https_traffic_only")
+    findings.check("https_traffic_only_enabled", https, https in (True, None), "true")
+    tls = resource.get("min_tls_version")
+    allowed = list(subject.params["min_tls_versions"])
+    findings.check("min_tls_version", tls, tls is None or tls in allowed, f"one of {allowed}")
+    findings.close()
+
+
+@control(
+    "azure-storage-no-public-access",
+    kinds=(ACCOUNT, CONTAINER),
+    severity="critical",
+    params={"require_private_network": False},
+    frameworks={"CIS-Azure": "3.7"},
+)
+def test_storage_allows_no_anonymous_access(subject: Subject, resource: Resource) -> None:
+    """Blob Storage allows no anonymous access: neither the account nor any container."""
+    findings = Findings(resource)
+    if resource.kind == CONTAINER:
+        access = resource.get("container_access_type")
+        findings.check("container_access_type", access, access in ("private", None), "'private'")
+        findings.close()
+        return
+    nested = first_set(resource, "allow_nested_items_to_be_public", "allow_blob_public_access")
+    findings.check(
+        "allow_nested_items_to_be_public", nested, nested is False, "false (unset allows it)"
+    )
+    if subject.params["require_private_network"]:
+        network = resource.get("public_network_access_enabled")
+        action = resource.get("network_rules.0.default_action")
+        closed = network is False or action == "Deny"
+        findings.check("public network access", [network, action], closed, "disabled or Deny")
+    findings.close()
+
+
+@control(
+    "azure-storage-recovery",
+    kinds=(ACCOUNT,),
+    severity="high",
+    params={"min_soft_delete_days": 7, "min_container_soft_delete_days": 7, "versioning": True},
+    frameworks={"CIS-Azure": "3.11"},
+)
+def test_deleted_blobs_can_be_recovered(subject: Subject, resource: Resource) -> None:
+    """Deleted or overwritten blobs can be recovered: soft delete and versioning are on."""
+    findings = Findings(resource)
+    props = resource.get("blob_properties")
+    if isinstance(props, Unknown):
+        findings.unknown("blob_properties", props)
+        findings.close()
+    blob = props[0] if isinstance(props, list) and props and isinstance(props[0], dict) else {}
+    wanted = (
+        ("delete_retention_policy", int(subject.params["min_soft_delete_days"])),
+        (
+            "container_delete_retention_policy",
+            int(subject.params["min_container_soft_delete_days"]),
+        ),
+    )
+    for name, days in wanted:
+        if days <= 0:
+            continue
+        policy = blob.get(name)
+        value = policy[0].get("days") if isinstance(policy, list) and policy else policy
+        ok = isinstance(value, int) and value >= days
+        findings.check(f"blob_properties.{name}.days", value, ok, f"≥ {days}")
+    if subject.params["versioning"]:
+        versioning = blob.get("versioning_enabled")
+        findings.check("blob_properties.versioning_enabled", versioning, versioning is True, "true")
+    findings.close()
+
+
+def _moment(text: Any) -> dt.datetime | None:
+    if not isinstance(text, str) or not text:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+def _now(subject: Subject) -> dt.datetime:
+    """The moment ages count from: param ``now``, else when the source collected, else now."""
+    for text in (subject.params["now"], subject.inventory.scope.get("collected_at")):
+        moment = _moment(text)
+        if moment is not None:
+            return moment
+    return dt.datetime.now(dt.UTC)
+
+
+@control(
+    "azure-backup-fresh",
+    needs=(BLOB, CONTAINER),
+    severity="high",
+    params={"containers": [], "name": "*", "max_age_hours": 26, "now": ""},
+    sources=("azure",),
+)
+def test_newest_backup_is_fresh(subject: Subject) -> None:
+    """The newest backup blob in each backup container is younger than the documented interval.
+
+    ``containers``: container names, or ``account/container``; ``name``: a glob the backup
+    blobs match; ``now``: an ISO 8601 moment to count from (default: when the source
+    collected, else the clock).
+    """
+    containers = [str(c) for c in subject.params["containers"]]
+    if not containers:
+        raise EvidenceMissing(f"{subject.test_id}: the spec names no backup container (containers)")
+    limit = dt.timedelta(hours=float(subject.params["max_age_hours"]))
+    now = _now(subject)
+    findings = Findings(None, subject.test_id)
+    for wanted in containers:
+        account, _, name = wanted.rpartition("/")
+        blobs = [
+            b
+            for b in subject.inventory.of_kind(BLOB)
+            if b.get("storage_container_name") == name
+            and (not account or b.get("storage_account_name") == account)
+            and fnmatch.fnmatchcase(str(b.get("name")), str(subject.params["name"]))
+        ]
+        if not blobs:
+            findings.fail(
+                f"{wanted} backups", "none", f"a blob matching {subject.params['name']!r}"
+            )
+            continue
+        moments = [(_moment(b.get("last_modified")), b) for b in blobs]
+        dated = [(m, b) for m, b in moments if m is not None]
+        if not dated:
+            findings.unknown(f"{wanted} last_modified", "no blob records when it was written")
+            continue
+        newest, blob = max(dated, key=lambda pair: pair[0])
+        age = now - newest
+        findings.check(
+            f"{wanted}/{blob.get('name')} age",
+            f"{age.total_seconds() / 3600:.1f} h",
+            age <= limit,
+            f"≤ {subject.params['max_age_hours']} h",
+        )
+    findings.close()

@@ -1,0 +1,1 @@
+"""Local, read-only stand-ins for control planes archproof reads (demo and tests); loopback only."""
