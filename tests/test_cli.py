@@ -125,7 +125,7 @@ def test_requirement_filter_limits_the_run(tmp_path: Path) -> None:
     [
         (["--plan", str(CORPUS / "corrupted-state-shaped.json")], "not a Terraform plan"),
         (["--plan", "missing.json"], "missing.json: file not found"),
-        ([], "nothing to check: give --plan FILE and/or --aws"),
+        ([], "nothing to check: give --plan FILE"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(tmp_path: Path, args: list[str], expected: str) -> None:

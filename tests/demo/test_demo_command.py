@@ -57,6 +57,27 @@ def test_demo_checks_the_estate_in_both_forms(tmp_path: Path) -> None:
     forms = {(f["system"], f["form"]): f for f in summary["forms"]}
     assert forms[("bragabot", "plan")]["fail"] == 0 and forms[("bragabot", "live")]["fail"] == 0
     assert forms[("bragabot", "live")]["pass"] > 40
+    # all five systems; Azure as plan and live subscription, workloads as manifests and cluster
+    assert {system for system, _ in forms} == {
+        "aerofs",
+        "bragabot",
+        "levels",
+        "libertum",
+        "video-conference",
+    }
+    for system, form in [
+        ("libertum", "plan"),
+        ("libertum", "azure"),
+        ("libertum", "manifests"),
+        ("libertum", "k8s"),
+        ("bragabot", "manifests"),
+        ("bragabot", "k8s"),
+        ("video-conference", "manifests"),
+        ("video-conference", "k8s"),
+    ]:
+        row = forms[(system, form)]
+        assert row["pass"] > 10 and row["fail"] == row["error"] == 0, (system, form, row)
+    assert forms[("libertum", "azure")]["pass"] == forms[("libertum", "plan")]["pass"] + 1
     for name in ("results.json", "junit.xml", "checks.html", "plan.json"):
         assert (tmp_path / "demo" / "bragabot" / name).exists()
     # the short load proof on the lab (started and stopped by the demo itself)

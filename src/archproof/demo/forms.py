@@ -9,8 +9,9 @@ from pathlib import Path
 import boto3
 
 from archproof.check import CheckOutcome, CheckRequest, run_check
-from archproof.demo.azure import AZURE_FORMS, BlobRecord, azure_sources
+from archproof.demo.azure import AZURE_FORMS, azure_sources
 from archproof.demo.clusters import KUBE_FORMS, Objects, kubernetes_sources
+from archproof.emulators.arm import BlobRecord
 from archproof.estates import Estate, plan_document
 from archproof.estates.provision import provision
 from archproof.moto_server import MotoServer

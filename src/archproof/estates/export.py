@@ -20,7 +20,6 @@ from archproof.estates.hcl import render_hcl
 from archproof.estates.plan_json import render_plan
 
 
-
 def render_export(name: str, violation: str | None = None) -> dict[str, str]:
     """Relative path → text of everything an export writes."""
     estate = catalogue.build(name, violation)
