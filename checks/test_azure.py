@@ -87,12 +87,23 @@ def _judge_openings(subject: Subject, subnet: Resource, allowed: list[int] | Non
         rules, unknown = nsg_rules(subject.inventory, nsg)
         for reason in unknown:
             findings.unknown("NSG rule", reason)
-        for opening in internet_openings(rules):
+        for opening in internet_openings(rules, _prefixes(subnet)):
             if allowed is not None and opening.low == opening.high and opening.low in allowed:
                 continue
             required = f"only ports {allowed} from the internet" if allowed else "VNet-internal"
             findings.fail(f"{nsg.address} admits from the internet", opening.describe(), required)
     findings.close()
+
+
+def _prefixes(subnet: Resource) -> list[str]:
+    """The subnet's address ranges (4.x ``address_prefixes``, 3.x ``address_prefix``)."""
+    found = []
+    for name in ("address_prefixes", "address_prefix"):
+        value = subnet.get(name)
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, str) and item:
+                found.append(item)
+    return found
 
 
 @control(
@@ -211,6 +222,24 @@ def _host_encrypted(vm: Resource) -> Any:
     return first_set(vm, "encryption_at_host_enabled")
 
 
+def _disk_encrypted(disk: Resource) -> bool | Unknown:
+    """Azure Disk Encryption on a managed disk: an ``encryption_settings`` block whose
+    ``enabled`` (azurerm 3.x) is not false (4.x has no ``enabled``: the block is the setting)."""
+    value = disk.get("encryption_settings")
+    if isinstance(value, Unknown):
+        return value
+    blocks = [b for b in value if isinstance(b, dict)] if isinstance(value, list) else []
+    if isinstance(value, dict):
+        blocks = [value]
+    for block in blocks:
+        enabled = block.get("enabled")
+        if isinstance(enabled, Unknown):
+            return enabled
+        if enabled is not False:
+            return True
+    return False
+
+
 @control(
     "azure-vm-disks-encrypted",
     kinds=(*VMS, DISK),
@@ -228,13 +257,16 @@ def test_vm_disks_are_encrypted(subject: Subject, resource: Resource) -> None:
         "disk_encryption_set_id" if resource.kind == DISK else "os_disk.0.disk_encryption_set_id"
     )
     des = is_set(subject, resource, des_path, "os_disk.disk_encryption_set_id")
+    ade = _disk_encrypted(resource) if resource.kind == DISK else False
     if customer or resource.kind == "azurerm_virtual_machine":
         findings.check("disk encryption set", resource.get(des_path), des, "a disk encryption set")
     elif resource.kind != DISK:
         host = _host_encrypted(resource)
         if des is not True and not platform:
             findings.check("encryption_at_host_enabled", host, host is True, "true")
-    elif des is not True and not platform and not resource.get("encryption_settings"):
+    elif des is not True and not platform and isinstance(ade, Unknown):
+        findings.unknown("encryption_settings", ade)
+    elif des is not True and not platform and not ade:
         vms = [
             vm
             for attachment in inv.referring(resource, ATTACHMENT, "managed_disk_id")

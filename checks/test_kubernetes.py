@@ -26,12 +26,14 @@ from archproof.controls.kubernetes import (
     hpa_metrics,
     image_parts,
     in_scope,
+    judged_containers,
     mappings,
     name_of,
     namespace_of,
     outside_system,
     pod_spec,
     pods_kept,
+    publicly_served,
     quantity_set,
     read,
     replica_count,
@@ -41,6 +43,7 @@ from archproof.controls.kubernetes import (
     selector_matches,
     template_labels,
     templated,
+    world_openings,
 )
 from archproof.inventory.model import Resource, Unknown
 from archproof.verdict import Failed, Inconclusive
@@ -258,7 +261,7 @@ def test_rollout_keeps_pods_serving(subject: Subject, resource: Resource) -> Non
 def test_containers_have_probes(subject: Subject, resource: Resource) -> None:
     """Every container of a long-running workload has a readiness and a liveness probe."""
     findings = Findings(resource)
-    for label, container in containers(resource):
+    for label, container in judged_containers(findings, resource):
         for probe in ("readinessProbe", "livenessProbe"):
             value = read(container, probe)
             if isinstance(value, Unknown):
@@ -281,7 +284,7 @@ def test_containers_state_resources(subject: Subject, resource: Resource) -> Non
     wanted = [("requests", "cpu"), ("requests", "memory"), ("limits", "memory")]
     if subject.params["require_cpu_limit"]:
         wanted.append(("limits", "cpu"))
-    for label, container in containers(resource):
+    for label, container in judged_containers(findings, resource):
         for section, name in wanted:
             stated = (
                 request_set(container, name)
@@ -299,21 +302,31 @@ PRIVILEGED_POD = ("hostNetwork", "hostPID", "hostIPC")
     "k8s-no-privileged",
     kinds=WORKLOADS,
     severity="critical",
-    params=SYSTEM,
+    params={**SYSTEM, "require_no_escalation": True},
     select=outside_system,
     frameworks={CIS: "5.2.2-5.2.6"},
 )
 def test_pods_run_unprivileged(subject: Subject, resource: Resource) -> None:
-    """No container is privileged or can escalate privileges; no pod shares host namespaces."""
+    """No container is privileged or can escalate privileges; no pod shares host namespaces.
+
+    Unset ``allowPrivilegeEscalation`` lets a process gain privileges (the kernel's default),
+    so with ``require_no_escalation`` every container, init ones too, states it false, as the
+    CIS benchmark (5.2.5) and the Pod Security "restricted" profile ask."""
     findings = Findings(resource)
+    explicit = bool(subject.params["require_no_escalation"])
     spec = pod_spec(resource)
     for field in PRIVILEGED_POD:
         value = read(spec, field)
         findings.check(field, value, value is not True, "not true")
-    for label, container in containers(resource, init=True):
-        for field in ("privileged", "allowPrivilegeEscalation"):
-            value = read(container, "securityContext", field)
-            findings.check(f"{label} securityContext.{field}", value, value is not True, "not true")
+    for label, container in judged_containers(findings, resource, init=True):
+        value = read(container, "securityContext", "privileged")
+        findings.check(f"{label} securityContext.privileged", value, value is not True, "not true")
+        what = f"{label} securityContext.allowPrivilegeEscalation"
+        value = read(container, "securityContext", "allowPrivilegeEscalation")
+        if explicit:
+            findings.check(what, "unset" if value is None else value, value is False, "false")
+        else:
+            findings.check(what, value, value is not True, "not true")
     findings.close()
 
 
@@ -328,7 +341,7 @@ def test_images_come_pinned_from_the_registry(subject: Subject, resource: Resour
     """Every image comes from a documented registry, pinned by digest or an immutable tag."""
     findings = Findings(resource)
     registries = [str(r) for r in subject.params["registries"]]
-    for label, container in containers(resource, init=True):
+    for label, container in judged_containers(findings, resource, init=True):
         image = read(container, "image")
         if isinstance(image, Unknown):
             findings.unknown(f"{label} image", image)
@@ -420,33 +433,71 @@ def test_services_stay_inside_the_cluster(subject: Subject, resource: Resource) 
     "k8s-default-deny",
     kinds=WORKLOADS,
     severity="high",
-    params={**SYSTEM, "default_deny_egress": False, "exempt_namespaces": []},
+    params={
+        **SYSTEM,
+        "default_deny_egress": False,
+        "exempt_namespaces": [],
+        "open_to_all": [],
+    },
     select=outside_system,
     frameworks={CIS: "5.3.2"},
 )
 def test_namespace_denies_traffic_by_default(subject: Subject, resource: Resource) -> None:
-    """The workload's namespace denies traffic by default; allowed flows are opened one by one."""
+    """The workload's namespace denies traffic by default; allowed flows are opened one by one.
+
+    A policy selecting the pods with a rule that admits every source (no ``from``, or an
+    ``ipBlock`` of the whole address space) undoes the default deny for them. Accepted only
+    for pods a LoadBalancer or NodePort Service sends traffic to (the exposure is
+    ``k8s-service-exposure``'s to judge) when the rule names its ports, or for workloads
+    listed in ``open_to_all`` (globs of ``namespace/name`` or name)."""
     namespace = namespace_of(resource)
     if any(fnmatch.fnmatchcase(namespace, p) for p in subject.params["exempt_namespaces"]):
         return
     egress = bool(subject.params["default_deny_egress"])
     policies = same_namespace(subject.inventory, resource, "k8s_networkpolicy")
+    where = f"{resource.label} ({resource.kind})"
     undecided = []
+    denied = False
     for policy in policies:
         verdict = denies_by_default(policy, egress)
-        if verdict is True:
-            return
         if isinstance(verdict, Unknown):
             undecided.append(verdict.reason)
-    where = f"{resource.label} ({resource.kind})"
-    if undecided:
-        raise Inconclusive(f"{where}: {'; '.join(undecided)}")
-    types = "Ingress and Egress" if egress else "Ingress"
-    names = [name_of(p) for p in policies]
-    raise Failed(
-        f"{where}: namespace {namespace!r} policies {names} deny nothing by default, required a"
-        f" NetworkPolicy with podSelector {{}}, policyTypes {types} and no rules"
-    )
+        denied = denied or verdict is True
+    if not denied:
+        if undecided:
+            raise Inconclusive(f"{where}: {'; '.join(undecided)}")
+        types = "Ingress and Egress" if egress else "Ingress"
+        names = [name_of(p) for p in policies]
+        raise Failed(
+            f"{where}: namespace {namespace!r} policies {names} deny nothing by default, required"
+            f" a NetworkPolicy with podSelector {{}}, policyTypes {types} and no rules"
+        )
+    allowed = [str(p) for p in subject.params["open_to_all"]]
+    if glob_any(allowed, name_of(resource), f"{namespace}/{name_of(resource)}"):
+        return
+    _judge_openings(subject, resource, policies)
+
+
+def _judge_openings(subject: Subject, resource: Resource, policies: list[Resource]) -> None:
+    """Fail on a policy that admits every source to the workload's pods (see above)."""
+    findings = Findings(resource)
+    labels = template_labels(resource)
+    served: bool | None = None
+    for policy in policies:
+        openings = world_openings(policy, labels)
+        if isinstance(openings, Unknown):
+            findings.unknown(policy.address, openings)
+            continue
+        for text, limited in openings:
+            if limited and served is None:
+                served = publicly_served(subject.inventory, resource, labels)
+            if not (limited and served):
+                findings.note_failure(
+                    f"NetworkPolicy {name_of(policy)!r} {text} admits every source to its pods,"
+                    " required the default deny kept (sources named; only the pods of a public"
+                    " Service, on named ports, or a workload in open_to_all, may admit all)"
+                )
+    findings.close()
 
 
 @control(

@@ -20,3 +20,7 @@ export UV_PYTHON_DOWNLOADS=never
 # The local lab (HAProxy, etcd, Redis, Patroni) for load proofs: Debian packages + a Patroni
 # venv. Without root or apt-get it says so in one line and archproof runs without the lab.
 "$root/scripts/lab-install.sh"
+# Headless Chromium and poppler-utils for the audit report's PDF (and its tests).
+"$root/scripts/report-install.sh"
+# checkov and prowler, each in its own venv (their pins clash with ours and each other).
+"$root/scripts/scanners-install.sh"

@@ -197,23 +197,35 @@ def test_unreachable_endpoint_is_one_line_and_exit_3(tmp_path: Path) -> None:
 
 
 def test_unprovable_spec_is_never_compliant(tmp_path: Path) -> None:
-    """Libertum's Azure claims cannot be proven yet: reported as such, exit 3, no pass."""
-    libertum = Path(__file__).resolve().parents[1] / "policies" / "libertum.yaml"
-    azure_plan = CORPUS / "azurerm-vnet-subnet-nsg-vm-modules.json"
+    """A spec whose claims nothing can prove yet: reported as such, exit 3, no pass."""
+    spec = tmp_path / "unprovable.yaml"
+    spec.write_text(
+        "system: unprovable\ncloud: azure\ndocument: D\nrequirements:\n"
+        "  - id: U-1\n    claim: A claim no control judges.\n"
+        "    source: {system: D, section: S}\n    not_provable: nothing reads it yet\n"
+    )
     reports = tmp_path / "reports"
+    plan = CORPUS / "azurerm-vnet-subnet-nsg-vm-modules.json"
     code = main(
-        [
-            "check",
-            "--spec",
-            str(libertum),
-            "--plan",
-            str(azure_plan),
-            "--reports",
-            str(reports),
-            "-q",
-        ]
+        ["check", "--spec", str(spec), "--plan", str(plan), "--reports", str(reports), "-q"]
     )
     results = json.loads((reports / "results.json").read_text())
     assert code == 3 and results["compliant"] is False
     assert {r["status"] for r in results["requirements"]} == {"not_provable"}
-    assert all(r["not_provable"] for r in results["requirements"])
+
+
+def test_libertum_refutes_a_foreign_azure_plan(tmp_path: Path) -> None:
+    """Libertum's spec on someone else's azurerm plan (a VM with a public IP, SSH open):
+    the Azure controls fail it; what the plan cannot show is never a pass."""
+    libertum = Path(__file__).resolve().parents[1] / "policies" / "libertum.yaml"
+    plan = CORPUS / "azurerm-vnet-subnet-nsg-vm-modules.json"
+    reports = tmp_path / "reports"
+    code = main(
+        ["check", "--spec", str(libertum), "--plan", str(plan), "--reports", str(reports), "-q"]
+    )
+    results = json.loads((reports / "results.json").read_text())
+    assert code == 1 and results["compliant"] is False
+    failing = {r["control"] for r in results["results"] if r["verdict"] == "fail"}
+    assert "azure-vm-no-public-ip" in failing
+    statuses = {r["id"]: r["status"] for r in results["requirements"]}
+    assert "pass" not in {statuses["LIB-AKS-2"], statuses["LIB-BAK-1"]}

@@ -16,6 +16,7 @@ from archproof.errors import EXIT_BAD_INPUT, UsageError
 from archproof.plugin import RunProvider
 from archproof.results import all_records, build_results, exit_code_for, write_results
 from archproof.run import Run
+from archproof.scanners import ScanOutcome, ScanRequest, scan_for_run
 from archproof.session import SourceRequest, prepare_run
 
 PYTEST_INI = Path(__file__).with_name("checks.ini")
@@ -34,6 +35,7 @@ class CheckRequest:
     quiet: bool = False
     pytest_output: bool = True
     group_above: int = 500
+    scanners: ScanRequest = field(default_factory=ScanRequest)
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,7 @@ class CheckOutcome:
     run: Run
     exit_code: int
     results: dict[str, object]
+    scans: ScanOutcome = field(default_factory=ScanOutcome)
 
 
 def run_check(request: CheckRequest) -> CheckOutcome:
@@ -54,11 +57,13 @@ def run_check(request: CheckRequest) -> CheckOutcome:
         today=request.today,
     )
     run.group_above = request.group_above
-    return judge(run, request)
+    scans = scan_for_run(run, request.scanners, request.sources)
+    return judge(run, request, scans)
 
 
-def judge(run: Run, request: CheckRequest) -> CheckOutcome:
-    """Run the controls of an already prepared run through pytest and write the reports."""
+def judge(run: Run, request: CheckRequest, scans: ScanOutcome | None = None) -> CheckOutcome:
+    """Run the controls of an already prepared run through pytest and write the reports;
+    the scanners' verdicts (``scans``) join the controls' before the results are written."""
     reports = request.reports
     reports.mkdir(parents=True, exist_ok=True)
     args = [
@@ -96,12 +101,16 @@ def judge(run: Run, request: CheckRequest) -> CheckOutcome:
         raise UsageError(detail[-1] if detail else f"pytest stopped with exit code {int(code)}")
     if code == pytest.ExitCode.INTERRUPTED:
         raise KeyboardInterrupt
-    results = write_results(run, reports / "results.json")
+    scans = scans if scans is not None else ScanOutcome()
+    run.records.extend(scans.records)
+    results = write_results(run, reports / "results.json", scans.as_json())
     exit_code = exit_code_for(all_records(run))
     if not request.quiet:
         print_findings(run)
         print_summary(run, results, reports)
-    return CheckOutcome(run, exit_code, results)
+        for line in scans.summary_lines():
+            print(line)
+    return CheckOutcome(run, exit_code, results, scans)
 
 
 def print_findings(run: Run, limit: int = 40) -> None:

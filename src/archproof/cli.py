@@ -119,6 +119,40 @@ def build_parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="check a plan and/or a live account against a spec")
     check.add_argument("--spec", required=True, metavar="FILE")
     _add_source_options(check)
+    check.add_argument(
+        "--checkov",
+        action="store_true",
+        help="also run checkov on the --plan files and --manifests",
+    )
+    check.add_argument(
+        "--hcl",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="Terraform folder checkov scans (-d); implies --checkov; repeatable",
+    )
+    check.add_argument(
+        "--prowler", action="store_true", help="also run prowler on the live AWS account (--aws)"
+    )
+    check.add_argument(
+        "--prowler-service",
+        action="append",
+        default=[],
+        metavar="SERVICE",
+        help="services prowler scans (default: those of the checks the spec maps)",
+    )
+    check.add_argument(
+        "--scanner-timeout",
+        type=float,
+        default=900.0,
+        metavar="S",
+        help="time limit of one scanner run",
+    )
+    check.add_argument(
+        "--no-scanner-cache",
+        action="store_true",
+        help="rerun the scanners even when their input is unchanged",
+    )
     check.add_argument("--env", metavar="NAME", help="spec environment")
     check.add_argument(
         "--control",
@@ -172,10 +206,12 @@ def build_parser() -> argparse.ArgumentParser:
     from archproof.chaos.cli import add_chaos_parser
     from archproof.lab.cli import add_lab_parser
     from archproof.load.cli import add_load_parser
+    from archproof.report.cli import add_report_parser
 
     add_load_parser(commands)
     add_chaos_parser(commands)
     add_lab_parser(commands)
+    add_report_parser(commands)
 
     demo = commands.add_parser("demo", help="run archproof on the embedded reference estates")
     demo.add_argument(
@@ -214,7 +250,19 @@ def _check(args: argparse.Namespace) -> int:
         azure_blob_endpoint=args.azure_blob_endpoint,
         progress=progress_printer(args.quiet),
     )
+    from archproof.scanners import ScanRequest
+
+    scanners = ScanRequest(
+        checkov=args.checkov,
+        hcl_dirs=tuple(args.hcl),
+        prowler=args.prowler,
+        prowler_services=tuple(args.prowler_service),
+        timeout_s=args.scanner_timeout,
+        use_cache=not args.no_scanner_cache,
+        progress=progress_printer(args.quiet),
+    )
     request = CheckRequest(
+        scanners=scanners,
         spec_path=args.spec,
         environment=args.env,
         sources=sources,

@@ -63,7 +63,9 @@ def _git_commit() -> str:
     return out.stdout.strip() if out.returncode == 0 else ""
 
 
-def build_results(run: Run) -> dict[str, Any]:
+def build_results(run: Run, scanners: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """``scanners``: one entry per scanner run (``ScanOutcome.as_json()``): tool, version,
+    input, ran/failed/reason, counts and the failed findings no requirement maps."""
     records = all_records(run)
     by_requirement: dict[str, list[VerdictRecord]] = {}
     for record in records:
@@ -77,6 +79,7 @@ def build_results(run: Run) -> dict[str, Any]:
                 "claim": req.claim,
                 "document": {"system": req.source.system, "section": req.source.section},
                 "controls": [use.id for use in req.controls],
+                "scanner_checks": [f"{tool}:{check.id}" for tool, check in req.scanners.items()],
                 "proofs": req.proofs,
                 "status": requirement_status(req, mine),
                 "not_provable": req.not_provable,
@@ -118,11 +121,14 @@ def build_results(run: Run) -> dict[str, Any]:
         "exit_code": code,
         "requirements": requirements,
         "results": [r.as_json() for r in records],
+        "scanners": scanners or [],
     }
 
 
-def write_results(run: Run, path: Path) -> dict[str, Any]:
-    data = build_results(run)
+def write_results(
+    run: Run, path: Path, scanners: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    data = build_results(run, scanners)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(data, indent=2, default=str) + "\n", encoding="utf-8")
     return data

@@ -17,7 +17,7 @@ from archproof.controls.azure import NsgRule, internet_openings, port_span, sour
 from archproof.controls.catalogue import checks_dirs, discover
 from archproof.estates import libertum
 from archproof.estates.plan_json import render_plan
-from archproof.inventory.model import Inventory, Resource
+from archproof.inventory.model import Inventory, Resource, Unknown
 from archproof.run import Run
 from archproof.sources.plan import load_plan
 from archproof.spec.load import load_spec
@@ -157,10 +157,13 @@ def rule(
     return values
 
 
-def subnet_with_nsg(tier: str, name: str, *rules: dict[str, Any]) -> list[dict[str, Any]]:
+def subnet_with_nsg(
+    tier: str, name: str, *rules: dict[str, Any], prefixes: tuple[str, ...] = ()
+) -> list[dict[str, Any]]:
     subnet, nsg = f"azurerm_subnet.{name}", f"azurerm_network_security_group.{name}"
+    ranges = {"address_prefixes": list(prefixes)} if prefixes else {}
     return [
-        planned(subnet, {"name": f"snet-{tier}-{name}", "id": LATER, **RG}),
+        planned(subnet, {"name": f"snet-{tier}-{name}", "id": LATER, **ranges, **RG}),
         planned(nsg, {"name": f"nsg-{name}", "id": LATER, "security_rule": list(rules), **RG}),
         planned(
             f"azurerm_subnet_network_security_group_association.{name}",
@@ -201,6 +204,30 @@ def edge_records(tmp_path_factory: pytest.TempPathFactory) -> Records:
             rule("allow-ssh", 100, "Allow", "22", internet),
             rule("deny-ssh", 200, "Deny", "22", "*"),
         ),
+        # a deny narrower than the subnet (one host, an ASG, one source port) shadows nothing
+        *[
+            item
+            for name, narrow in (
+                ("denyhost", {"destination_address_prefix": "10.0.1.5"}),
+                (
+                    "denyasg",
+                    {
+                        "destination_address_prefix": "",
+                        "destination_application_security_group_ids": ["/asg/web"],
+                    },
+                ),
+                ("denyport", {"source_port_range": "1024"}),
+                ("denywide", {"destination_address_prefix": "10.0.0.0/16"}),
+                ("denyvnet", {"destination_address_prefix": "VirtualNetwork"}),
+            )
+            for item in subnet_with_nsg(
+                "public",
+                name,
+                rule("deny-ssh", 100, "Deny", "22", "*", **narrow),
+                rule("allow-ssh", 200, "Allow", "22", internet),
+                prefixes=("10.0.1.0/24",),
+            )
+        ],
         # a range 80-443 opens everything between the two web ports
         *subnet_with_nsg("public", "range", rule("allow-range", 100, "Allow", "80-443", "*")),
         # private: rules as separate resources (by reference and by name), one from a public CIDR
@@ -213,6 +240,18 @@ def edge_records(tmp_path_factory: pytest.TempPathFactory) -> Records:
         separate("byname_vnet", "byname", rule("vnet", 100, "Allow", "*", "10.0.0.0/8"), False),
         separate("byname_deny", "byname", rule("deny", 200, "Deny", "*", "Internet"), False),
         separate("byname_late", "byname", rule("late", 300, "Allow", "*", "*"), False),
+        # Azure Disk Encryption on a managed disk: 3.x `enabled = false` is not encryption
+        *[
+            planned(
+                f"azurerm_managed_disk.{name}", {"name": name, "encryption_settings": ade, **RG}
+            )
+            for name, ade in (
+                ("adeon", [{"enabled": True, "disk_encryption_key": [{"secret_url": "s"}]}]),
+                ("adeoff", [{"enabled": False, "disk_encryption_key": []}]),
+                ("ade4x", [{"disk_encryption_key": [{"secret_url": "s"}]}]),
+                ("noade", []),
+            )
+        ],
         # 3.x storage attribute names
         planned(
             "azurerm_storage_account.old",
@@ -239,9 +278,18 @@ def verdict_of(records: Records, control: str, address: str) -> Verdict:
         ("azure-public-nsg-web-only", "azurerm_subnet.denyfirst", Verdict.PASS),
         ("azure-public-nsg-web-only", "azurerm_subnet.allowfirst", Verdict.FAIL),
         ("azure-public-nsg-web-only", "azurerm_subnet.range", Verdict.FAIL),
+        ("azure-public-nsg-web-only", "azurerm_subnet.denyhost", Verdict.FAIL),
+        ("azure-public-nsg-web-only", "azurerm_subnet.denyasg", Verdict.FAIL),
+        ("azure-public-nsg-web-only", "azurerm_subnet.denyport", Verdict.FAIL),
+        ("azure-public-nsg-web-only", "azurerm_subnet.denywide", Verdict.PASS),
+        ("azure-public-nsg-web-only", "azurerm_subnet.denyvnet", Verdict.PASS),
         ("azure-private-nsg-internal-only", "azurerm_subnet.byref", Verdict.FAIL),
         ("azure-private-nsg-internal-only", "azurerm_subnet.byname", Verdict.PASS),
         ("azure-private-egress-nat", "azurerm_subnet.byname", Verdict.FAIL),
+        ("azure-vm-disks-encrypted", "azurerm_managed_disk.adeon", Verdict.PASS),
+        ("azure-vm-disks-encrypted", "azurerm_managed_disk.adeoff", Verdict.FAIL),
+        ("azure-vm-disks-encrypted", "azurerm_managed_disk.ade4x", Verdict.PASS),
+        ("azure-vm-disks-encrypted", "azurerm_managed_disk.noade", Verdict.FAIL),
         ("azure-storage-secure-transfer", "azurerm_storage_account.old", Verdict.FAIL),
         ("azure-storage-secure-transfer", "azurerm_storage_account.oldok", Verdict.PASS),
         ("azure-storage-no-public-access", "azurerm_storage_account.old", Verdict.PASS),
@@ -273,6 +321,14 @@ def test_nsg_evaluation_helpers() -> None:
     # a deny from one public range does not shadow an allow from the whole internet
     partial = [nsg_rule(100, False, "22", "203.0.113.0/24"), nsg_rule(200, True, "22", "*")]
     assert [(o.low, o.high) for o in internet_openings(partial)] == [(22, 22), (22, 22)]
+    # a deny of one destination host leaves the rest of the subnet open; one of the whole
+    # subnet (or a range holding it) shadows the allow
+    host = NsgRule("d", 100, True, False, "*", ("*",), ("22",), "t", destinations=("10.0.1.5",))
+    wide = NsgRule("d", 100, True, False, "*", ("*",), ("22",), "t", destinations=("10.0.0.0/16",))
+    allow = nsg_rule(200, True, "22", "*")
+    assert len(internet_openings([host, allow], ["10.0.1.0/24"])) == 2
+    assert internet_openings([wide, allow], ["10.0.1.0/24"]) == []
+    assert len(internet_openings([wide, allow])) == 2  # the subnet's range not known
     # a TCP-only deny leaves UDP open
     udp = internet_openings([nsg_rule(100, False, "*", "*", "Tcp"), nsg_rule(200, True, "53", "*")])
     assert [(o.protocol, o.low) for o in udp] == [("Udp", 53)]
@@ -392,3 +448,22 @@ def test_libertum_spec_judges_the_estate_plan(tmp_path: Path) -> None:
 def _ssh_open() -> Any:
     violation = next(v for v in libertum.VIOLATIONS if v.id == "nsg-ssh-from-internet")
     return violation(libertum.build())
+
+
+def test_an_account_whose_public_access_is_unstated_is_inconclusive(tmp_path: Path) -> None:
+    def account(name: str, public: Any) -> Resource:
+        values = {"name": name, "allow_nested_items_to_be_public": public}
+        return Resource("azurerm_storage_account", f"/accounts/{name}", "azure", values)
+
+    unstated = Unknown("allowBlobPublicAccess not returned by ARM")
+    live = Inventory(
+        "azure",
+        [account("old", unstated), account("closed", False), account("open", True)],
+        provides=("azurerm_",),
+    )
+    records = judged([live], tmp_path, {"azure-storage-no-public-access": {}})
+    assert {r.resource: r.verdict for r in records} == {
+        "/accounts/old": Verdict.INCONCLUSIVE,
+        "/accounts/closed": Verdict.PASS,
+        "/accounts/open": Verdict.FAIL,
+    }

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from archproof.check import CheckRequest, judge
+from archproof.emulators.kube_api import kube_api_server
 from archproof.estates.workloads import (
     MANIFEST_PARAMS,
     MANIFEST_VIOLATIONS,
@@ -20,6 +21,7 @@ from archproof.estates.workloads import (
 )
 from archproof.inventory.model import Inventory
 from archproof.run import Run
+from archproof.sources.kubernetes.live import KubeOptions, collect_kubernetes
 from archproof.sources.kubernetes.manifests import load_manifests
 from archproof.spec.load import load_spec
 from archproof.spec.model import Spec
@@ -195,6 +197,7 @@ spec:
       containers:
         - name: db
           image: registry.example.com/db:16.4
+          securityContext: {{allowPrivilegeEscalation: false}}
           readinessProbe: {{exec: {{command: [pg_isready]}}}}
           livenessProbe: {{tcpSocket: {{port: 5432}}}}
           resources:
@@ -250,7 +253,8 @@ spec:
       template:
         spec:
           restartPolicy: OnFailure
-          containers: [{{name: report, image: "registry.example.com/report:2.1.0"}}]
+          containers: [{{name: report, image: "registry.example.com/report:2.1.0",
+                        securityContext: {{allowPrivilegeEscalation: false}}}}]
 ---
 apiVersion: v1
 kind: Service
@@ -326,6 +330,7 @@ USES: Uses = [
         {"default_deny_egress": True, "exempt_namespaces": ["data"]},
     ),
     ("PRIV", "k8s-no-privileged", {}),
+    ("PRIV-LAX", "k8s-no-privileged", {"require_no_escalation": False}),
     ("IMAGES", "k8s-image-source", {"registries": ["registry.example.com/*"]}),
     ("DIGEST", "k8s-image-source", {"require_digest": True}),
     ("PRESENT", "k8s-workloads-present", {"required": ["web", "data/db", "promethe*"]}),
@@ -361,7 +366,9 @@ EXPECTED: dict[str, dict[str, Verdict]] = {
     },
     "DENY": {WEB: P, LEGACY: P, CHART: P, CRON: P, DB: F},  # data's policy admits everything
     "DENY-EGRESS": {WEB: P, LEGACY: P, CHART: P, CRON: P, DB: P},
-    "PRIV": {WEB: P, LEGACY: F, DB: P, CHART: P, CRON: P},
+    # chart states no allowPrivilegeEscalation: false (CIS 5.2.5); PRIV-LAX accepts unset
+    "PRIV": {WEB: P, LEGACY: F, DB: P, CHART: F, CRON: P},
+    "PRIV-LAX": {WEB: P, LEGACY: F, DB: P, CHART: P, CRON: P},
     "IMAGES": {WEB: P, LEGACY: F, DB: P, CHART: U, CRON: P},
     "DIGEST": {WEB: P, LEGACY: F, DB: F, CHART: U, CRON: F},
 }
@@ -546,3 +553,273 @@ spec:
     inventory = manifests(tmp_path, deployment + "---" + hpa)
     records = judged([("HPA", "k8s-hpa", {})], [inventory], tmp_path / "r")
     assert by_resource(records, "HPA") == {WEB: P}
+
+
+# --- review fixes: pods without readable containers, openings, selectors, HPA defaults ------
+
+
+def deployment(name: str, pod: str, namespace: str = "shop", labels: str = "{app: x}") -> str:
+    """A Deployment whose ``spec.template`` text is ``pod`` (YAML at four spaces)."""
+    return f"""
+apiVersion: apps/v1
+kind: Deployment
+metadata: {{name: {name}, namespace: {namespace}}}
+spec:
+  selector: {{matchLabels: {labels}}}
+{pod}
+"""
+
+
+POD_SHAPES = {
+    "no-template": ("", F),
+    "null-template": ("  template: null", F),
+    "no-containers": ("  template: {metadata: {labels: {app: x}}, spec: {}}", F),
+    "empty-containers": ("  template: {spec: {containers: []}}", F),
+    "templated-template": ('  template: "{{ .Values.pod }}"', U),
+    "templated-containers": ('  template: {spec: {containers: "{{ toYaml .Values.c }}"}}', U),
+    "containers-mapping": ("  template: {spec: {containers: {name: a, image: b}}}", U),
+    "container-string": ("  template: {spec: {containers: [web]}}", U),
+}
+
+
+def test_a_pod_without_readable_containers_is_never_a_pass(tmp_path: Path) -> None:
+    text = "---".join(deployment(name, pod) for name, (pod, _) in POD_SHAPES.items())
+    cron = """
+apiVersion: batch/v1
+kind: CronJob
+metadata: {name: nightly, namespace: shop}
+spec: {schedule: "0 1 * * *", jobTemplate: null}
+"""
+    uses: Uses = [
+        ("PROBES", "k8s-probes", {}),
+        ("RESOURCES", "k8s-resources", {}),
+        ("PRIV", "k8s-no-privileged", {}),
+        ("IMAGES", "k8s-image-source", {}),
+    ]
+    records = judged(uses, [manifests(tmp_path, text + "---" + cron)], tmp_path / "r")
+    expected = {f"shop/Deployment/{name}": verdict for name, (_, verdict) in POD_SHAPES.items()}
+    for requirement, _, _ in uses:
+        found = by_resource(records, requirement)
+        assert {k: v for k, v in found.items() if "Deployment" in k} == expected, requirement
+        if requirement != "PROBES":  # a CronJob is not long-running
+            assert found["shop/CronJob/nightly"] is F, requirement
+    shown = message(records, "PRIV", "shop/Deployment/no-containers")
+    assert "no spec.template.spec.containers" in shown and "required at least one" in shown
+    assert "unrendered" in message(records, "PRIV", "shop/Deployment/templated-containers")
+
+
+OPEN_POD = """  template:
+    metadata: {labels: {app: api}}
+    spec:
+      containers: [{name: api, image: "registry.example.com/api:1.0"}]"""
+DENY_ALL = """
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: default-deny, namespace: NS}
+spec: {podSelector: {}, policyTypes: [Ingress]}
+"""
+
+
+def opening(
+    namespace: str, name: str, rule: str, selector: str = "{matchLabels: {app: api}}"
+) -> str:
+    return f"""
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {{name: {name}, namespace: {namespace}}}
+spec:
+  podSelector: {selector}
+  policyTypes: [Ingress]
+  ingress: [{rule}]
+"""
+
+
+def test_default_deny_fails_when_another_policy_admits_every_source(tmp_path: Path) -> None:
+    parts = []
+    cases = {
+        "no-from": ("{}", F),  # ingress: [{}] admits everything
+        "world-block": ("{from: [{ipBlock: {cidr: 0.0.0.0/0}}], ports: [{port: 8080}]}", F),
+        "world-v6": ("{from: [{ipBlock: {cidr: '::/0'}}]}", F),
+        "named": ("{from: [{ipBlock: {cidr: 10.0.0.0/16}}], ports: [{port: 8080}]}", P),
+        "public": ("{from: [{ipBlock: {cidr: 0.0.0.0/0}}], ports: [{port: 8080}]}", P),
+        "public-all-ports": ("{from: [{ipBlock: {cidr: 0.0.0.0/0}}]}", F),
+        "listed": ("{}", P),
+        "other-pods": ("{}", P),  # the opening selects other pods
+        "bad-selector": ("{}", U),
+    }
+    for namespace, (rule, _) in cases.items():
+        parts.append(deployment("api", OPEN_POD, namespace, "{app: api}"))
+        parts.append(DENY_ALL.replace("NS", namespace))
+        selector = {
+            "other-pods": "{matchLabels: {app: other}}",
+            "bad-selector": "{matchExpressions: [{key: app, operator: Gt, values: ['1']}]}",
+        }.get(namespace, "{matchLabels: {app: api}}")
+        parts.append(opening(namespace, "allow-in", rule, selector))
+    for namespace in ("public", "public-all-ports"):
+        parts.append(f"""
+apiVersion: v1
+kind: Service
+metadata: {{name: api, namespace: {namespace}}}
+spec: {{type: LoadBalancer, selector: {{app: api}}, ports: [{{port: 443, targetPort: 8080}}]}}
+""")
+    uses: Uses = [("DENY", "k8s-default-deny", {"open_to_all": ["listed/api"]})]
+    records = judged(uses, [manifests(tmp_path, "---".join(parts))], tmp_path / "r")
+    found = by_resource(records, "DENY")
+    assert found == {f"{ns}/Deployment/api": verdict for ns, (_, verdict) in cases.items()}
+    shown = message(records, "DENY", "no-from/Deployment/api")
+    assert "NetworkPolicy 'allow-in' ingress[0] no from (every source)" in shown
+    assert "ipBlock covering every address" in message(
+        records, "DENY", "world-block/Deployment/api"
+    )
+
+
+def test_escalation_must_be_stated_false_on_init_containers_too(tmp_path: Path) -> None:
+    pod = """  template:
+    spec:
+      initContainers: [{name: setup, image: "registry.example.com/s:1"}]
+      containers:
+        - {name: app, image: "registry.example.com/a:1",
+           securityContext: {allowPrivilegeEscalation: false}}"""
+    fixed = pod.replace('s:1"}', 's:1", securityContext: {allowPrivilegeEscalation: false}}')
+    text = deployment("init-unset", pod) + "---" + deployment("init-false", fixed)
+    records = judged([("PRIV", "k8s-no-privileged", {})], [manifests(tmp_path, text)], tmp_path)
+    found = by_resource(records, "PRIV")
+    assert found == {"shop/Deployment/init-unset": F, "shop/Deployment/init-false": P}
+    shown = message(records, "PRIV", "shop/Deployment/init-unset")
+    assert "init container setup securityContext.allowPrivilegeEscalation='unset'" in shown
+
+
+BUDGET = """
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata: {{name: {name}, namespace: shop}}
+spec: {{minAvailable: 1, selector: {selector}}}
+"""
+
+
+@pytest.mark.parametrize(
+    ("selector", "verdict"),
+    [
+        ("{matchExpressions: [{key: app, operator: In, values: [web]}]}", P),
+        ("{matchExpressions: [{key: app, operator: Gt, values: ['1']}]}", U),
+        ("{matchExpressions: [app]}", U),
+        ("{matchExpressions: {key: app}}", U),
+        ("{matchLabels: [app, web]}", U),
+        ("{matchExpressions: [{key: app, operator: In, values: web}]}", U),
+        ("[app]", U),
+        ("{matchExpressions: [{key: app, operator: NotIn, values: [web]}]}", F),
+    ],
+)
+def test_malformed_or_unknown_selectors_are_inconclusive(
+    selector: str, verdict: Verdict, tmp_path: Path
+) -> None:
+    text = BUNDLE.split("---")[0] + "---" + BUDGET.format(name="web", selector=selector)
+    records = judged([("PDB", "k8s-pdb", {})], [manifests(tmp_path, text)], tmp_path / "r")
+    assert by_resource(records, "PDB") == {WEB: verdict}
+
+
+HPA_WITHOUT_METRICS = {
+    "v2": "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler",
+    "v1": "apiVersion: autoscaling/v1\nkind: HorizontalPodAutoscaler",
+}
+
+
+@pytest.mark.parametrize("version", sorted(HPA_WITHOUT_METRICS))
+def test_an_hpa_without_metrics_scales_on_cpu(version: str, tmp_path: Path) -> None:
+    hpa = f"""
+{HPA_WITHOUT_METRICS[version]}
+metadata: {{name: web, namespace: shop}}
+spec: {{scaleTargetRef: {{kind: Deployment, name: web}}, minReplicas: 2, maxReplicas: 5}}
+"""
+    with_requests = BUNDLE.split("---")[0] + "---" + hpa
+    without = with_requests.replace("requests: {cpu: 100m, memory: 128Mi}", "requests: {}")
+    ok = judged([("HPA", "k8s-hpa", {})], [manifests(tmp_path, with_requests)], tmp_path / "a")
+    assert by_resource(ok, "HPA") == {WEB: P}
+    bad = judged([("HPA", "k8s-hpa", {})], [manifests(tmp_path, without)], tmp_path / "b")
+    assert by_resource(bad, "HPA") == {WEB: F}
+    assert "requests.cpu='unset'" in bad[0].message
+
+
+def test_an_hpa_target_that_is_not_a_mapping_does_not_crash(tmp_path: Path) -> None:
+    hpa = """
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: {name: web, namespace: shop}
+spec:
+  scaleTargetRef: {kind: Deployment, name: web}
+  minReplicas: 2
+  maxReplicas: 5
+  metrics: [{type: Resource, resource: {name: cpu, target: "70%"}}]
+"""
+    text = BUNDLE.split("---")[0] + "---" + hpa
+    records = judged([("HPA", "k8s-hpa", {})], [manifests(tmp_path, text)], tmp_path / "r")
+    assert by_resource(records, "HPA") == {WEB: P}
+
+
+@pytest.mark.parametrize(
+    ("image", "verdict"),
+    [
+        ("nginx:1.27", P),
+        ("docker.io/nginx:1.27", P),
+        ("index.docker.io/nginx:1.27", P),
+        ("docker.io/library/nginx:1.27", P),
+        ("docker.io/bitnami/nginx:1.27", F),
+        ("bitnami/nginx:1.27", F),
+        ("ghcr.io/nginx:1.27", F),
+    ],
+)
+def test_docker_hub_official_images_match_their_library_path(
+    image: str, verdict: Verdict, tmp_path: Path
+) -> None:
+    pod = f"""  template:
+    spec:
+      containers: [{{name: web, image: "{image}"}}]"""
+    uses: Uses = [("IMAGES", "k8s-image-source", {"registries": ["docker.io/library/*"]})]
+    records = judged(uses, [manifests(tmp_path, deployment("web", pod))], tmp_path / "r")
+    assert by_resource(records, "IMAGES") == {WEB: verdict}
+
+
+PRIVILEGED_EXTRAS = """
+apiVersion: v1
+kind: Pod
+metadata: {name: debug, namespace: shop}
+spec:
+  hostPID: true
+  containers: [{name: debug, image: "registry.example.com/tools:1.0",
+                securityContext: {privileged: true}}]
+---
+apiVersion: batch/v1
+kind: CronJob
+metadata: {name: cleanup, namespace: shop}
+spec:
+  schedule: "0 2 * * *"
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          restartPolicy: OnFailure
+          containers: [{name: cleanup, image: "registry.example.com/cleanup:1.0",
+                        securityContext: {privileged: true}}]
+"""
+
+
+def test_manifests_and_cluster_judge_bare_pods_and_cron_jobs_alike(tmp_path: Path) -> None:
+    text = BUNDLE + "---" + PRIVILEGED_EXTRAS
+    written = manifests(tmp_path, text)
+    objects = [r.attributes for r in written]
+    with kube_api_server(objects) as server:
+        config = server.write_kubeconfig(tmp_path / "config")
+        cluster = collect_kubernetes(KubeOptions(kubeconfig=str(config)))
+    uses: Uses = [
+        ("PRIV", "k8s-no-privileged", {}),
+        ("IMAGES", "k8s-image-source", {"registries": ["registry.example.com/*"]}),
+        ("RESOURCES", "k8s-resources", {}),
+        ("DENY", "k8s-default-deny", {}),
+    ]
+    from_files = judged(uses, [written], tmp_path / "m")
+    from_cluster = judged(uses, [cluster], tmp_path / "k")
+    for requirement, _, _ in uses:
+        assert by_resource(from_files, requirement) == by_resource(from_cluster, requirement)
+    seen = by_resource(from_cluster, "PRIV")
+    assert seen["shop/Pod/debug"] is F and seen["shop/CronJob/cleanup"] is F
+    assert by_resource(from_cluster, "RESOURCES")["shop/Pod/debug"] is F

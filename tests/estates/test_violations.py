@@ -11,6 +11,7 @@ import yaml
 
 from archproof.estates import build, plan_document, reference, render_hcl, render_plan
 from archproof.estates.violations import FORMS, Violation, find_violation
+from archproof.estates.workloads import MANIFEST_VIOLATIONS
 
 SPEC = Path(__file__).resolve().parents[2] / "policies" / "bragabot.yaml"
 
@@ -32,8 +33,13 @@ def test_bragabot_seeds_a_violation_for_every_control_its_spec_uses() -> None:
     ids = [v.id for v in VIOLATIONS]
     assert len(ids) == len(set(ids))
     seeded = {v.control for v in VIOLATIONS}
+    # the Kubernetes controls judge the workloads: their violations are manifest edits
+    workload = {v.control for v in MANIFEST_VIOLATIONS["bragabot"]}
+    kubernetes = {c for c in _spec_controls() if c.startswith("k8s-")}
+    # (a replicas floor below the spec's is also an HPA floor below it: no edit breaks one alone)
+    assert workload == kubernetes - {"k8s-replicas-floor"}
     # root MFA belongs to the account's root user: no plan shows it, and moto has none.
-    assert seeded == _spec_controls() - {"root-account-mfa"}
+    assert seeded == _spec_controls() - {"root-account-mfa"} - kubernetes
     assert {c for v in VIOLATIONS for c in v.also_breaks} <= _spec_controls()
     compound = [v.id for v in VIOLATIONS if v.also_breaks]
     assert compound == [

@@ -488,6 +488,71 @@ resource "aws_autoscaling_policy" "cpu" {
   }
 }
 
+resource "aws_iam_role" "cluster" {
+  name = "videoconf-eks-cluster"
+
+  assume_role_policy = <<-EOT
+    {
+      "Version": "2012-10-17",
+      "Statement": [
+        {
+          "Effect": "Allow",
+          "Principal": {
+            "Service": "eks.amazonaws.com"
+          },
+          "Action": "sts:AssumeRole"
+        }
+      ]
+    }
+  EOT
+
+  tags = {
+    Name = "videoconf-eks-cluster"
+  }
+}
+
+resource "aws_eks_cluster" "main" {
+  name                      = "videoconf-eks"
+  role_arn                  = aws_iam_role.cluster.arn
+  version                   = "1.30"
+  enabled_cluster_log_types = ["api", "audit", "authenticator"]
+
+  tags = {
+    Name = "videoconf-eks"
+  }
+
+  vpc_config {
+    subnet_ids              = module.network.private_subnet_ids
+    endpoint_private_access = true
+    endpoint_public_access  = false
+  }
+
+  encryption_config {
+    resources = ["secrets"]
+
+    provider {
+      key_arn = aws_kms_key.main.arn
+    }
+  }
+}
+
+resource "aws_eks_node_group" "workers" {
+  cluster_name    = aws_eks_cluster.main.name
+  node_group_name = "videoconf-eks-workers"
+  node_role_arn   = aws_iam_role.node.arn
+  subnet_ids      = module.network.private_subnet_ids
+
+  tags = {
+    Name = "videoconf-eks-workers"
+  }
+
+  scaling_config {
+    min_size     = 2
+    max_size     = 6
+    desired_size = 2
+  }
+}
+
 resource "aws_kms_key" "main" {
   description             = "videoconf: data at rest (database, volumes, buckets, logs, alerts)"
   enable_key_rotation     = true

@@ -8,7 +8,8 @@ number first), the first whose protocol, destination port and source match decid
 the default rules close with deny-all from the internet. A source "from the internet"
 is ``*``/``Internet``/``0.0.0.0/0``/``::/0`` (every internet host), a public CIDR or an
 external service tag (some internet hosts): an allow with either admits, only a deny
-covering every internet host shadows what follows.
+covering every internet host, every host of the subnet and every source port shadows
+what follows.
 """
 
 from __future__ import annotations
@@ -73,6 +74,9 @@ class NsgRule:
     sources: tuple[str, ...]
     ports: tuple[str, ...]
     origin: str
+    destinations: tuple[str, ...] = ("*",)  # empty: not known (an unknown value)
+    destination_groups: bool = False  # destination application security groups named
+    source_ports: tuple[str, ...] = ("*",)
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +124,9 @@ def rule_from(values: Mapping[str, Any], origin: str) -> NsgRule | Unknown:
             return value
     if not sources and get("source_application_security_group_ids"):
         sources = ("VirtualNetwork",)  # application security groups hold NICs of the VNet
+    destinations = _texts(get("destination_address_prefix"), get("destination_address_prefixes"))
+    groups = get("destination_application_security_group_ids")
+    source_ports = _texts(get("source_port_range"), get("source_port_ranges"))
     priority = get("priority")
     return NsgRule(
         name=str(get("name") or origin),
@@ -130,6 +137,10 @@ def rule_from(values: Mapping[str, Any], origin: str) -> NsgRule | Unknown:
         sources=sources,
         ports=ports,
         origin=origin,
+        # unknown destination or source ports: the rule covers some traffic, not all of it
+        destinations=() if isinstance(destinations, Unknown) else destinations,
+        destination_groups=isinstance(groups, Unknown) or bool(groups),
+        source_ports=() if isinstance(source_ports, Unknown) else source_ports or ("*",),
     )
 
 
@@ -224,19 +235,61 @@ def _applies(rule: NsgRule, protocol: str, port: int) -> bool:
     return False
 
 
-def _matches_internet(rule: NsgRule) -> bool:
+EVERY_DESTINATION = frozenset({"*", "any", "virtualnetwork", "0.0.0.0/0", "::/0"})
+
+
+def covers_subnet(rule: NsgRule, subnet_prefixes: Iterable[str] = ()) -> bool:
+    """Does the rule apply to every host of the subnet, from every source port?
+
+    Destination ``*``/``VirtualNetwork`` or a range holding the whole subnet, no destination
+    application security group (it names some NICs only), source port ``*``."""
+    if rule.destination_groups or not rule.destinations:
+        return False
+    if not any(port_span(p) == (0, 65535) for p in rule.source_ports):
+        return False
+    subnets = []
+    for prefix in subnet_prefixes:
+        try:
+            subnets.append(ipaddress.ip_network(prefix.strip(), strict=False))
+        except ValueError:
+            continue
+    for destination in rule.destinations:
+        text = destination.strip().lower()
+        if text in EVERY_DESTINATION:
+            return True
+        try:
+            network = ipaddress.ip_network(text, strict=False)
+        except ValueError:
+            continue
+        if network.prefixlen == 0 or (
+            subnets
+            and all(
+                s.version == network.version and s.subnet_of(network)  # type: ignore[arg-type]
+                for s in subnets
+            )
+        ):
+            return True
+    return False
+
+
+def _matches_internet(rule: NsgRule, subnet_prefixes: tuple[str, ...]) -> bool:
     reaches = [source_reach(s) for s in rule.sources]
     if rule.allow:
         return any(r != "none" for r in reaches)
-    return "all" in reaches
+    return "all" in reaches and covers_subnet(rule, subnet_prefixes)
 
 
-def internet_openings(rules: Iterable[NsgRule]) -> list[Opening]:
+def internet_openings(
+    rules: Iterable[NsgRule], subnet_prefixes: Iterable[str] = ()
+) -> list[Opening]:
     """Port ranges the rules admit from the internet (inbound, TCP and UDP), in order.
 
-    The decision only changes at a rule's port boundary, so each segment between
-    boundaries is judged once by its first port.
+    A deny decides only when it covers every internet host, every host of the subnet
+    (``subnet_prefixes``: its address ranges) and every source port; a narrower deny
+    leaves the rules after it to admit the rest. The decision only changes at a rule's
+    port boundary, so each segment between boundaries is judged once by its first port.
     """
+    prefixes = tuple(subnet_prefixes)
     ordered = sorted((r for r in rules if r.inbound), key=lambda r: r.priority)
     cuts = {0, 65536}
     for rule in ordered:
@@ -249,7 +302,12 @@ def internet_openings(rules: Iterable[NsgRule]) -> list[Opening]:
     for protocol in PROTOCOLS:
         for low, next_low in itertools.pairwise(edges):
             decider = next(
-                (r for r in ordered if _applies(r, protocol, low) and _matches_internet(r)), None
+                (
+                    r
+                    for r in ordered
+                    if _applies(r, protocol, low) and _matches_internet(r, prefixes)
+                ),
+                None,
             )
             if decider is not None and decider.allow:
                 openings.append(Opening(protocol, low, next_low - 1, decider.name))

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any, Final
 
-from archproof.controls.api import Subject
+from archproof.controls.api import Findings, Subject
 from archproof.inventory.model import Inventory, Resource, Unknown
 
 SCALABLE: Final = ("k8s_deployment", "k8s_statefulset")
@@ -111,6 +111,54 @@ def containers(
                 yield f"{prefix}container {name}", item
 
 
+def pod_spec_path(resource: Resource) -> tuple[str, ...]:
+    """Where the workload's pod spec sits (``spec.template.spec``; a Pod's own ``spec``)."""
+    if resource.kind == "k8s_pod":
+        return ("spec",)
+    if resource.kind == "k8s_cronjob":
+        return ("spec", "jobTemplate", "spec", "template", "spec")
+    return ("spec", "template", "spec")
+
+
+def container_gap(resource: Resource) -> Unknown | str | None:
+    """Why the pod's containers cannot be judged one by one.
+
+    ``Unknown`` when the pod template or its container list is an unrendered template or
+    not the shape the API has (a mapping, a list of mappings); a text when the workload
+    states no container at all (a missing template runs nothing); ``None`` when there are
+    containers to judge."""
+    node: Any = resource.attributes
+    path = pod_spec_path(resource)
+    for depth, part in enumerate((*path, "containers")):
+        where = ".".join((*path, "containers")[: depth + 1])
+        if not isinstance(node, Mapping):
+            return Unknown(f"{'.'.join(path[:depth]) or 'the object'} is not a mapping")
+        node = node.get(part)
+        if node is None:
+            return f"no {where}"
+        if templated(node) and not isinstance(node, Mapping | list):
+            return Unknown(f"{where} is an unrendered template expression {node!r}")
+    if not isinstance(node, list):
+        return Unknown(f"{'.'.join((*path, 'containers'))} is not a list")
+    if templated(node) and any(isinstance(item, str) for item in node):
+        return Unknown("a container is an unrendered template expression")
+    if any(not isinstance(item, Mapping) for item in node):
+        return Unknown("a container is not a mapping")
+    return None if node else "an empty containers list"
+
+
+def judged_containers(
+    findings: Findings, resource: Resource, *, init: bool = False
+) -> list[tuple[str, Mapping[str, Any]]]:
+    """The containers to judge; a pod without any fails, an unreadable one is unknown."""
+    gap = container_gap(resource)
+    if isinstance(gap, Unknown):
+        findings.unknown("containers", gap)
+    elif gap is not None:
+        findings.note_failure(f"{gap} (the pod runs no container), required at least one")
+    return list(containers(resource, init=init))
+
+
 def in_scope(subject: Subject, resource: Resource) -> bool:
     """Not in a system namespace, and named by the ``workloads`` globs."""
     namespace = namespace_of(resource)
@@ -120,30 +168,58 @@ def in_scope(subject: Subject, resource: Resource) -> bool:
     return any(fnmatch.fnmatchcase(n, p) for p in subject.params["workloads"] for n in names)
 
 
+SELECTOR_OPERATORS: Final = ("In", "NotIn", "Exists", "DoesNotExist")
+
+
 def selector_matches(selector: Any, labels: Mapping[str, str]) -> bool | Unknown:
-    """Does a label selector (``matchLabels``/``matchExpressions``) select these labels?"""
+    """Does a label selector (``matchLabels``/``matchExpressions``) select these labels?
+
+    An absent selector selects nothing; one that is not the API's shape (a list where a
+    mapping belongs, an operator the API does not have) is unknown, not a match."""
     if isinstance(selector, Unknown):
         return selector
-    if not isinstance(selector, Mapping):
+    if selector is None:
         return False
+    if not isinstance(selector, Mapping):
+        return Unknown(f"the selector {selector!r} is not a mapping")
     if templated(selector):
         return Unknown("the selector is an unrendered template")
-    wanted = selector.get("matchLabels") or {}
-    if any(labels.get(str(k)) != str(v) for k, v in wanted.items()):
+    wanted = selector.get("matchLabels")
+    if wanted is not None and not isinstance(wanted, Mapping):
+        return Unknown(f"matchLabels {wanted!r} is not a mapping")
+    if any(labels.get(str(k)) != str(v) for k, v in (wanted or {}).items()):
         return False
-    for expression in selector.get("matchExpressions") or ():
-        key, op = expression.get("key"), expression.get("operator")
-        values = [str(v) for v in expression.get("values") or ()]
-        present = key in labels
-        if op == "In" and not (present and labels[key] in values):
+    expressions = selector.get("matchExpressions")
+    if expressions is not None and not isinstance(expressions, list):
+        return Unknown(f"matchExpressions {expressions!r} is not a list")
+    undecided: Unknown | None = None
+    for expression in expressions or ():
+        matched = _expression_matches(expression, labels)
+        if matched is False:
             return False
-        if op == "NotIn" and present and labels[key] in values:
-            return False
-        if op == "Exists" and not present:
-            return False
-        if op == "DoesNotExist" and present:
-            return False
-    return True
+        if isinstance(matched, Unknown):
+            undecided = undecided or matched
+    return undecided if undecided is not None else True
+
+
+def _expression_matches(expression: Any, labels: Mapping[str, str]) -> bool | Unknown:
+    if not isinstance(expression, Mapping):
+        return Unknown(f"matchExpressions item {expression!r} is not a mapping")
+    key, op, given = expression.get("key"), expression.get("operator"), expression.get("values")
+    if op not in SELECTOR_OPERATORS:
+        return Unknown(f"selector operator {op!r} is not one of {list(SELECTOR_OPERATORS)}")
+    if given is not None and not isinstance(given, list):
+        return Unknown(f"selector values {given!r} are not a list")
+    values = [str(v) for v in given or ()]
+    present = isinstance(key, str) and key in labels
+    value = labels.get(key) if isinstance(key, str) else None
+    if op == "In":
+        return present and value in values
+    if op == "NotIn":
+        return not (present and value in values)
+    if op == "Exists":
+        return present
+    return not present
 
 
 def same_namespace(inv: Inventory, resource: Resource, kind: str) -> list[Resource]:
@@ -264,10 +340,14 @@ def hpa_metrics(spec: Mapping[str, Any]) -> list[tuple[str, str]] | Unknown:
         if not isinstance(block, Mapping):
             found.append(("", ""))  # Pods, Object, External: need no requests
             continue
-        target = block.get("target") or {}
-        utilization = target.get("type") == "Utilization" or "targetAverageUtilization" in block
+        target = block.get("target")
+        utilization = (
+            isinstance(target, Mapping) and target.get("type") == "Utilization"
+        ) or "targetAverageUtilization" in block
         name = str(block.get("name", "")) if utilization else ""
         found.append((name, str(block.get("container", ""))))
+    if not found and not metrics:
+        found.append(("cpu", ""))  # neither stated: the API defaults to 80% average CPU
     return found
 
 
@@ -299,6 +379,9 @@ def mappings(value: Any) -> list[Any]:
     return [v for v in value if isinstance(v, Mapping)] if isinstance(value, list) else []
 
 
+DOCKER_HUB: Final = ("docker.io", "index.docker.io", "registry-1.docker.io")
+
+
 def image_parts(image: str) -> tuple[str, str | None, str | None]:
     """``registry/repo:tag@digest`` → (the name with its registry, tag, digest)."""
     reference, _, digest = image.partition("@")
@@ -306,9 +389,11 @@ def image_parts(image: str) -> tuple[str, str | None, str | None]:
     tag = None
     if ":" in last:
         reference, tag = reference.rsplit(":", 1)
-    first = reference.split("/", 1)[0]
-    if "/" not in reference:
+    first, _, rest = reference.partition("/")
+    if not rest:
         reference = f"docker.io/library/{reference}"
+    elif first in DOCKER_HUB:
+        reference = f"docker.io/{rest if '/' in rest else f'library/{rest}'}"
     elif "." not in first and ":" not in first and first != "localhost":
         reference = f"docker.io/{reference}"
     return reference, tag, digest or None
@@ -338,7 +423,11 @@ def denies_by_default(policy: Resource, egress: bool) -> bool | Unknown:
     spec = policy.attributes.get("spec") or {}
     if templated(spec):
         return Unknown(f"{policy.address} is an unrendered template")
+    if not isinstance(spec, Mapping):
+        return Unknown(f"{policy.address} spec is not a mapping")
     selector = spec.get("podSelector") or {}
+    if not isinstance(selector, Mapping):
+        return Unknown(f"{policy.address} podSelector is not a mapping")
     if selector.get("matchLabels") or selector.get("matchExpressions"):
         return False
     types = spec.get("policyTypes")
@@ -347,3 +436,48 @@ def denies_by_default(policy: Resource, egress: bool) -> bool | Unknown:
     if "Ingress" not in types or spec.get("ingress"):
         return False
     return not egress or ("Egress" in types and not spec.get("egress"))
+
+
+WORLD: Final = ("0.0.0.0/0", "::/0")
+
+
+def world_openings(policy: Resource, labels: Mapping[str, str]) -> list[tuple[str, bool]] | Unknown:
+    """The ingress rules of ``policy`` that admit every source to pods with these labels (a
+    rule without ``from`` peers, or with an ``ipBlock`` of the whole address space), each as
+    (what it is, whether it is limited to some ``ports``)."""
+    spec = policy.attributes.get("spec") or {}
+    if not isinstance(spec, Mapping):
+        return Unknown(f"{policy.address} spec is not a mapping")
+    if templated(spec.get("podSelector")) or templated(spec.get("ingress")):
+        return Unknown(f"{policy.address} is an unrendered template")
+    types = spec.get("policyTypes")
+    if isinstance(types, list) and "Ingress" not in types:
+        return []  # its ingress rules are not enforced
+    selected = selector_matches(spec.get("podSelector") or {}, labels)
+    if isinstance(selected, Unknown) or not selected:
+        return selected if isinstance(selected, Unknown) else []
+    found = []
+    for position, rule in enumerate(mappings(spec.get("ingress"))):
+        peers = rule.get("from")
+        blocks = [read(p, "ipBlock", "cidr") for p in mappings(peers)]
+        if peers and not any(str(b).strip() in WORLD for b in blocks):
+            continue
+        source = "no from (every source)" if not peers else "ipBlock covering every address"
+        ports = rule.get("ports")
+        shown = f", ports {ports}" if ports else ", every port"
+        found.append((f"ingress[{position}] {source}{shown}", bool(ports)))
+    return found
+
+
+def publicly_served(inv: Inventory, resource: Resource, labels: Mapping[str, str]) -> bool:
+    """Does a LoadBalancer or NodePort Service in the namespace send traffic to these pods?"""
+    for service in same_namespace(inv, resource, "k8s_service"):
+        spec = service.attributes.get("spec") or {}
+        if not isinstance(spec, Mapping) or spec.get("type") not in ("LoadBalancer", "NodePort"):
+            continue
+        selector = spec.get("selector")
+        if not isinstance(selector, Mapping) or not selector or templated(selector):
+            continue
+        if all(labels.get(str(k)) == str(v) for k, v in selector.items()):
+            return True
+    return False

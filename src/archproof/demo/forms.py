@@ -15,6 +15,7 @@ from archproof.emulators.arm import BlobRecord
 from archproof.estates import Estate, plan_document
 from archproof.estates.provision import provision
 from archproof.moto_server import MotoServer
+from archproof.scanners import ScanRequest
 from archproof.session import SourceRequest
 from archproof.verdict import Verdict, VerdictRecord
 
@@ -48,6 +49,7 @@ def check_estate(
     forms: tuple[str, ...] = FORMS,
     only_controls: tuple[str, ...] = (),
     workloads: Objects | None = None,
+    scanners: ScanRequest | None = None,
 ) -> tuple[CheckOutcome, list[FormResult]]:
     """Write the plan, provision the live form into a clean server, serve the workloads (when
     the system has them) as manifests and as a cluster, and check every form against the spec."""
@@ -70,6 +72,7 @@ def check_estate(
                 only_controls=only_controls,
                 reports=reports,
                 quiet=True,
+                scanners=scanners or ScanRequest(),
             )
         )
     return outcome, form_results(system, outcome, forms)
@@ -83,6 +86,7 @@ def check_azure_estate(
     only_controls: tuple[str, ...] = (),
     workloads: Objects | None = None,
     backups: dict[str, list[BlobRecord]] | None = None,
+    scanners: ScanRequest | None = None,
 ) -> tuple[CheckOutcome, list[FormResult]]:
     """An Azure estate: its plan JSON, the plan applied to a local Resource Manager and read
     back live, and its workloads as manifests and as a cluster."""
@@ -103,6 +107,7 @@ def check_azure_estate(
                 only_controls=only_controls,
                 reports=reports,
                 quiet=True,
+                scanners=scanners or ScanRequest(),
             )
         )
     return outcome, form_results(system, outcome, forms)
@@ -110,6 +115,14 @@ def check_azure_estate(
 
 def form_results(system: str, outcome: CheckOutcome, forms: tuple[str, ...]) -> list[FormResult]:
     return [
-        FormResult(system, form, tuple(r for r in outcome.run.records if r.source == form))
+        FormResult(
+            system,
+            form,
+            tuple(
+                r
+                for r in outcome.run.records
+                if r.source == form or r.source.startswith(form + ":")
+            ),
+        )
         for form in forms
     ]

@@ -24,6 +24,7 @@ from archproof.envvars import scoped_environment
 from archproof.estates import build, names, reference
 from archproof.estates.workloads import MANIFEST_VIOLATIONS
 from archproof.moto_server import MotoServer, moto_server
+from archproof.scanners import ScanRequest
 from archproof.spec.load import load_spec
 from archproof.verdict import Verdict
 
@@ -108,7 +109,8 @@ def run_demo(options: DemoOptions) -> int:
     if load is not None and load.ran:
         say(f"load proof: {root / 'load'}/ (results.json, timeline.json, chart.svg, locust.html)")
         say(f"game day: {root / 'chaos'}/ (results.json, <experiment>/journal.json)")
-    say(f"done in {elapsed:.0f} s")
+    _audit_report(root)
+    say(f"done in {time.monotonic() - started:.0f} s")
     return 1 if broken or missed or (load is not None and load.broken) else 0
 
 
@@ -120,18 +122,27 @@ def _check_system(
     estate = build(system)
     workloads = workload_objects(system)
     kube = KUBE_FORMS if workloads is not None else ()
+    scanners = ScanRequest(checkov=True)  # on the plan and the manifests; cached by input
     if chosen.cloud == "azure":
         backups = libertum_backups()
-        forms = (*AZURE_FORMS, *kube)
+        forms = (*AZURE_FORMS, *kube, "checkov")
         _, rows = check_azure_estate(
-            system, estate, reports, forms, workloads=workloads, backups=backups
+            system,
+            estate,
+            reports,
+            forms,
+            workloads=workloads,
+            backups=backups,
+            scanners=scanners,
         )
         where = "plan, local Resource Manager"
     else:
-        forms = (*FORMS, *kube)
-        _, rows = check_estate(system, estate, server, reports, forms, workloads=workloads)
+        forms = (*FORMS, *kube, "checkov")
+        _, rows = check_estate(
+            system, estate, server, reports, forms, workloads=workloads, scanners=scanners
+        )
         where = "plan, local AWS control plane"
-    shown = f"{where}{', manifests and a local cluster' if kube else ''}"
+    shown = f"{where}{', manifests and a local cluster' if kube else ''}, checkov"
     say(f"  {system}: {len(estate.resources)} resource blocks; checked as {shown}")
     caught: list[ViolationResult] = []
     if options.violations:
@@ -146,6 +157,15 @@ def _check_system(
             caught.append(result)
             say("    " + result.line())
     return rows, caught
+
+
+def _audit_report(root: Path) -> None:
+    """One audit report over everything the demo wrote (seeded-violation runs left out),
+    compared with the previous demo's snapshot in ``<root>/history``."""
+    from archproof.report import write_report
+
+    for line in write_report([root], root, None).lines():
+        say(line)
 
 
 def _load_proof(options: DemoOptions, root: Path) -> LoadDemoResult | None:

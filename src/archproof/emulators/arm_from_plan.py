@@ -28,6 +28,7 @@ TOP_LEVEL = {
     "azurerm_network_security_group": "Microsoft.Network/networkSecurityGroups",
     "azurerm_nat_gateway": "Microsoft.Network/natGateways",
     "azurerm_public_ip": "Microsoft.Network/publicIPAddresses",
+    "azurerm_public_ip_prefix": "Microsoft.Network/publicIPPrefixes",
     "azurerm_network_interface": "Microsoft.Network/networkInterfaces",
     "azurerm_lb": "Microsoft.Network/loadBalancers",
     "azurerm_private_endpoint": "Microsoft.Network/privateEndpoints",
@@ -78,6 +79,7 @@ WRITERS: dict[str, Writer] = {
     "azurerm_network_security_rule": net.security_rule,
     "azurerm_nat_gateway": net.nat_gateway,
     "azurerm_public_ip": net.public_ip,
+    "azurerm_public_ip_prefix": net.public_ip_prefix,
     "azurerm_network_interface": net.network_interface,
     "azurerm_lb": net.load_balancer,
     "azurerm_private_endpoint": net.private_endpoint,
@@ -86,6 +88,7 @@ WRITERS: dict[str, Writer] = {
     "azurerm_subnet_route_table_association": net.subnet_route_table,
     "azurerm_network_interface_security_group_association": net.nic_nsg,
     "azurerm_nat_gateway_public_ip_association": net.nat_public_ip,
+    "azurerm_nat_gateway_public_ip_prefix_association": net.nat_public_ip_prefix,
     "azurerm_linux_virtual_machine": svc.virtual_machine,
     "azurerm_windows_virtual_machine": svc.virtual_machine,
     "azurerm_virtual_machine": svc.virtual_machine,
@@ -113,6 +116,7 @@ ORDER = {
     "azurerm_subnet_route_table_association": 3,
     "azurerm_network_interface_security_group_association": 3,
     "azurerm_nat_gateway_public_ip_association": 3,
+    "azurerm_nat_gateway_public_ip_prefix_association": 3,
     "azurerm_virtual_machine_data_disk_attachment": 3,
 }
 

@@ -283,6 +283,25 @@ def public_ip(plan: Plan, r: Resource, out: Applied) -> None:
     out.put(doc)
 
 
+def public_ip_prefix(plan: Plan, r: Resource, out: Applied) -> None:
+    doc = base(
+        plan,
+        r,
+        "Microsoft.Network/publicIPPrefixes",
+        sku={"name": value(r, "sku", "Standard"), "tier": value(r, "sku_tier", "Regional")},
+    )
+    if _zones(r):
+        doc["zones"] = _zones(r)
+    length = value(r, "prefix_length", 28)
+    doc["properties"].update(
+        prefixLength=length,
+        publicIPAddressVersion=value(r, "ip_version", "IPv4"),
+        ipPrefix=value(r, "ip_prefix") or f"{_ip(doc['id']).rsplit('.', 1)[0]}.0/{length}",
+        ipTags=[],
+    )
+    out.put(doc)
+
+
 def network_interface(plan: Plan, r: Resource, out: Applied) -> None:
     doc = base(plan, r, "Microsoft.Network/networkInterfaces")
     configs = []
@@ -430,6 +449,14 @@ def nat_public_ip(plan: Plan, r: Resource, out: Applied) -> None:
     if nat is not None and address:
         nat["properties"].setdefault("publicIpAddresses", []).append({"id": address})
         _attach(out, address, "natGateway", nat["id"])
+
+
+def nat_public_ip_prefix(plan: Plan, r: Resource, out: Applied) -> None:
+    nat = out.get(plan.id_at(r, "nat_gateway_id"))
+    prefix = plan.id_at(r, "public_ip_prefix_id")
+    if nat is not None and prefix:
+        nat["properties"].setdefault("publicIpPrefixes", []).append({"id": prefix})
+        _attach(out, prefix, "natGateway", nat["id"])
 
 
 Writer = Callable[["Plan", Resource, Applied], None]

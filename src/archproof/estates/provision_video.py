@@ -1,6 +1,7 @@
-"""Provisioners for the video-conference estate's data services: ElastiCache (subnet groups,
-Redis replication groups), DynamoDB tables, Redshift (subnet groups, clusters) and RDS
-automated backup replication (which the local control plane cannot hold)."""
+"""Provisioners for the video-conference estate's services: ElastiCache (subnet groups,
+Redis replication groups), DynamoDB tables, Redshift (subnet groups, clusters), RDS
+automated backup replication (which the local control plane cannot hold), and the EKS
+cluster with its managed node group (control-plane metadata only: no Kubernetes API)."""
 
 from __future__ import annotations
 
@@ -139,7 +140,59 @@ def automated_backups_replication(context: Context, values: Mapping[str, Any]) -
     return {"id": arn, "arn": arn}
 
 
+def eks_cluster(context: Context, values: Mapping[str, Any]) -> dict[str, Any]:
+    network = first(values, "vpc_config")
+    encryption = [
+        {
+            "resources": list(e.get("resources") or []),
+            "provider": {"keyArn": first(e, "provider")["key_arn"]},
+        }
+        for e in values.get("encryption_config") or []
+    ]
+    logs = list(values.get("enabled_cluster_log_types") or [])
+    created = context.client("eks").create_cluster(
+        **drop_none(
+            name=values["name"],
+            version=values.get("version"),
+            roleArn=values["role_arn"],
+            resourcesVpcConfig=drop_none(
+                subnetIds=list(network.get("subnet_ids") or []),
+                securityGroupIds=list(network.get("security_group_ids") or []) or None,
+                endpointPublicAccess=network.get("endpoint_public_access"),
+                endpointPrivateAccess=network.get("endpoint_private_access"),
+                publicAccessCidrs=list(network.get("public_access_cidrs") or []) or None,
+            ),
+            encryptionConfig=encryption or None,
+            logging={"clusterLogging": [{"types": logs, "enabled": True}]} if logs else None,
+            tags=dict(values.get("tags") or {}) or None,
+        )
+    )["cluster"]
+    return {"id": values["name"], "name": values["name"], "arn": created["arn"]}
+
+
+def eks_node_group(context: Context, values: Mapping[str, Any]) -> dict[str, Any]:
+    scaling = first(values, "scaling_config")
+    created = context.client("eks").create_nodegroup(
+        **drop_none(
+            clusterName=values["cluster_name"],
+            nodegroupName=values["node_group_name"],
+            scalingConfig={
+                "minSize": scaling["min_size"],
+                "maxSize": scaling["max_size"],
+                "desiredSize": scaling["desired_size"],
+            },
+            subnets=list(values.get("subnet_ids") or []),
+            nodeRole=values["node_role_arn"],
+            tags=dict(values.get("tags") or {}) or None,
+        )
+    )["nodegroup"]
+    ident = f"{values['cluster_name']}:{values['node_group_name']}"
+    return {"id": ident, "arn": created["nodegroupArn"]}
+
+
 PROVISIONERS: dict[str, Provisioner] = {
+    "aws_eks_cluster": eks_cluster,
+    "aws_eks_node_group": eks_node_group,
     "aws_elasticache_subnet_group": cache_subnet_group,
     "aws_elasticache_replication_group": replication_group,
     "aws_dynamodb_table": dynamodb_table,

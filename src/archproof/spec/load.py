@@ -185,7 +185,10 @@ def check_controls(
                     line=_nearest_line(index, ("requirements", r_pos)),
                     field=_field(("requirements", r_pos)),
                 )
+    scanner_controls = scanner_control_ids(spec)
     for w_pos, waiver in enumerate(spec.waivers):
+        if waiver.control in scanner_controls:
+            continue
         if waiver.control not in catalogue:
             loc = ("waivers", w_pos, "control")
             raise SpecError(
@@ -194,6 +197,13 @@ def check_controls(
                 line=_nearest_line(index, loc),
                 field=_field(loc),
             )
+
+
+def scanner_control_ids(spec: Spec) -> set[str]:
+    """``checkov:CKV_AWS_157``-style ids of the scanner checks the spec maps (waivable)."""
+    return {
+        f"{tool}:{check.id}" for req in spec.requirements for tool, check in req.scanners.items()
+    }
 
 
 def _roles_named(req: Any, catalogue: Mapping[str, Any]) -> set[str]:

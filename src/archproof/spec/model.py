@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import fnmatch
+import re
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -37,6 +38,68 @@ class ControlUse(_Strict):
     """What nothing to look at means: no resource of the control's kinds in a source."""
 
 
+class ScannerCheck(_Strict):
+    """One scanner check that proves (part of) a requirement, on the resources it names."""
+
+    id: str
+    """The scanner's own check id, exactly (``CKV_AWS_157``, ``rds_instance_multi_az``)."""
+    resource: str = "*"
+    """Glob on the resource the scanner names (checkov: ``aws_db_instance.main`` or
+    ``Deployment.ns.name``; prowler: the ARN or the resource name), to leave out resources the
+    claim is not about (a bastion that may have a public IP)."""
+
+
+CHECKOV_ID = r"^CKV2?_[A-Z0-9]+_[0-9]+$"
+PROWLER_ID = r"^[a-z0-9]+(_[a-z0-9]+)+$"
+
+
+class ScannerChecks(_Strict):
+    """Scanner checks that prove a requirement, per scanner.
+
+    ``scanners: {checkov: [CKV_AWS_157], prowler: [rds_instance_multi_az]}``; an item is a
+    check id or ``{id: …, resource: glob}``. Each finding of a mapped check becomes a verdict
+    beside the requirement's own controls (control ``checkov:CKV_AWS_157``); a scanner that
+    could not run gives ``error`` for every check mapped to it. Map a check only where it proves
+    the claim as documented: a scanner's generic best practice is not the document's promise.
+    Failed findings of checks no requirement maps are listed apart in ``results.json``.
+    """
+
+    checkov: list[ScannerCheck] = Field(default_factory=list)
+    """checkov check ids (``CKV_AWS_…``, ``CKV2_AWS_…``, ``CKV_AZURE_…``, ``CKV_K8S_…``), judged
+    on the plan JSON and HCL (cloud checks) or the Kubernetes manifests (``CKV_K8S``)."""
+    prowler: list[ScannerCheck] = Field(default_factory=list)
+    """prowler check ids (``rds_instance_multi_az``), judged on the live AWS account."""
+
+    @field_validator("checkov", "prowler", mode="before")
+    @classmethod
+    def _short_form(cls, value: Any) -> Any:
+        if isinstance(value, list):
+            return [{"id": item} if isinstance(item, str) else item for item in value]
+        return value
+
+    @model_validator(mode="after")
+    def _ids_look_right(self) -> ScannerChecks:
+        for tool, pattern, checks in (
+            ("checkov", CHECKOV_ID, self.checkov),
+            ("prowler", PROWLER_ID, self.prowler),
+        ):
+            seen: set[tuple[str, str]] = set()
+            for check in checks:
+                if not re.match(pattern, check.id):
+                    raise ValueError(f"{check.id!r} is not a {tool} check id ({pattern})")
+                if (check.id, check.resource) in seen:
+                    raise ValueError(f"{tool} check {check.id} is mapped twice")
+                seen.add((check.id, check.resource))
+        return self
+
+    def items(self) -> list[tuple[str, ScannerCheck]]:
+        """(scanner, check) pairs, checkov first."""
+        return [("checkov", c) for c in self.checkov] + [("prowler", c) for c in self.prowler]
+
+    def __bool__(self) -> bool:
+        return bool(self.checkov or self.prowler)
+
+
 class Requirement(_Strict):
     id: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
     claim: str
@@ -49,6 +112,8 @@ class Requirement(_Strict):
     """Environments this requirement applies to (empty: all)."""
     not_provable: str = ""
     """Why the claim cannot be proven yet; reported, never passed."""
+    scanners: ScannerChecks = Field(default_factory=ScannerChecks)
+    """Scanner checks (checkov, prowler) whose findings also judge the claim."""
 
     @field_validator("controls", mode="before")
     @classmethod
@@ -59,8 +124,8 @@ class Requirement(_Strict):
 
     @model_validator(mode="after")
     def _proven_somehow(self) -> Requirement:
-        if not (self.controls or self.proofs or self.not_provable):
-            raise ValueError("needs controls, proofs, or a not_provable reason")
+        if not (self.controls or self.proofs or self.not_provable or self.scanners):
+            raise ValueError("needs controls, proofs, or a not_provable reason (or scanners)")
         return self
 
 

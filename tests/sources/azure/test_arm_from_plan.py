@@ -16,7 +16,7 @@ from archproof.emulators.arm import ArmEmulator, arm_emulator
 from archproof.emulators.arm_from_plan import arm_documents_from_plan
 from archproof.estates import libertum
 from archproof.estates.plan_json import render_plan
-from archproof.inventory.model import Inventory
+from archproof.inventory.model import Inventory, Resource
 from archproof.run import Run
 from archproof.sources.azure import AzureOptions, collect_azure
 from archproof.sources.plan import load_plan
@@ -198,3 +198,70 @@ def test_libertum_live_gives_the_plan_verdicts(form: str, verdicts: Any) -> None
         assert {c for c, v in live.items() if v is Verdict.FAIL} >= set(FORMS[form].controls) & set(
             live
         )
+
+
+def test_a_storage_account_is_applied_with_allow_blob_public_access_stated() -> None:
+    """Current ARM writes ``allowBlobPublicAccess`` for every new account; so does the emulator
+    (a missing value reads as unknown: an account from before November 2023)."""
+    values = {"name": "stnew", "resource_group_name": "rg", "location": "westeurope"}
+    plan = Inventory(
+        "plan", [Resource("azurerm_storage_account", "azurerm_storage_account.a", "plan", values)]
+    )
+    [doc] = [d for d in arm_documents_from_plan(plan, SUBSCRIPTION) if d.get("name") == "stnew"]
+    assert doc["properties"]["allowBlobPublicAccess"] is False
+
+
+def nat_plan(with_prefix: bool) -> Inventory:
+    """A private subnet egressing through a NAT gateway whose address is a public IP prefix."""
+    rg = {"resource_group_name": "rg-nat", "location": "westeurope"}
+
+    def planned(kind: str, name: str, values: dict[str, Any], **refs: str) -> Resource:
+        links = {path: (target,) for path, target in refs.items()}
+        return Resource(kind, f"{kind}.{name}", "plan", {**rg, **values}, refs=links)
+
+    resources = [
+        planned("azurerm_virtual_network", "v", {"name": "vnet", "address_space": ["10.9.0.0/16"]}),
+        planned(
+            "azurerm_subnet",
+            "s",
+            {"name": "snet-private-a", "address_prefixes": ["10.9.1.0/24"]},
+            virtual_network_name="azurerm_virtual_network.v",
+        ),
+        planned("azurerm_nat_gateway", "n", {"name": "nat", "sku_name": "Standard"}),
+        planned("azurerm_public_ip_prefix", "p", {"name": "nat-prefix", "prefix_length": 30}),
+        planned(
+            "azurerm_subnet_nat_gateway_association",
+            "s",
+            {},
+            subnet_id="azurerm_subnet.s",
+            nat_gateway_id="azurerm_nat_gateway.n",
+        ),
+    ]
+    if with_prefix:
+        resources.append(
+            planned(
+                "azurerm_nat_gateway_public_ip_prefix_association",
+                "p",
+                {},
+                nat_gateway_id="azurerm_nat_gateway.n",
+                public_ip_prefix_id="azurerm_public_ip_prefix.p",
+            )
+        )
+    return Inventory("plan", resources)
+
+
+@pytest.mark.parametrize("with_prefix", [True, False])
+def test_nat_egress_through_a_public_ip_prefix_agrees_with_the_plan(
+    with_prefix: bool, server: ArmEmulator, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    plan = nat_plan(with_prefix)
+    live = applied(plan, server, monkeypatch)
+    associations = live.of_kind("azurerm_nat_gateway_public_ip_prefix_association")
+    assert len(associations) == int(with_prefix)
+    assert [p.get("prefix_length") for p in live.of_kind("azurerm_public_ip_prefix")] == [30]
+    live = relabel(live, "azure")
+    run = Run(spec({"azure-private-egress-nat": TIERS}), "prod", [plan, live])
+    judge(run, CheckRequest(spec_path="-", reports=tmp_path, quiet=True))
+    found = {r.source: r.verdict for r in run.records}
+    expected = Verdict.PASS if with_prefix else Verdict.FAIL
+    assert found == {"plan": expected, "azure": expected}

@@ -10,6 +10,7 @@ from archproof.emulators.arm import ArmEmulator, arm_emulator
 from archproof.errors import EXIT_BAD_INPUT, EXIT_EVIDENCE_MISSING, SourceError, UsageError
 from archproof.inventory.model import Inventory, is_unknown
 from archproof.sources.azure import AzureOptions, collect_azure
+from archproof.sources.azure.storage import storage_account
 from conftest import NET, RG, SUBSCRIPTION, Collect, one, recorded
 
 AKS = f"{RG}/providers/Microsoft.ContainerService/managedClusters/aks-prod"
@@ -323,3 +324,36 @@ def test_missing_values_read_unknown_when_blob_service_fails(
         "blob_services.get_service_properties",
         "blob_containers.list",
     }
+
+
+def test_an_unstated_blob_public_access_reads_unknown() -> None:
+    [doc] = [d for d in recorded() if d.get("name") == "stprodbackups01"]
+    stated = storage_account(doc, None)
+    assert stated["allow_nested_items_to_be_public"] is False
+    old = {
+        **doc,
+        "properties": {k: v for k, v in doc["properties"].items() if k != "allowBlobPublicAccess"},
+    }
+    unstated = storage_account(old, None)["allow_nested_items_to_be_public"]
+    assert is_unknown(unstated) and "before November 2023" in unstated.reason
+
+
+def test_backups_of_an_account_not_read_go_to_the_endpoint_template(collect: Collect) -> None:
+    # the account sits in rg-prod, only rg-other is read: the template still names its endpoint
+    found = collect(
+        backup_containers=("stprodbackups01/db-backups",), resource_groups=("rg-other",)
+    )
+    assert found.errors == []
+    assert len(found.of_kind("azurerm_storage_blob")) == 2  # and nothing left 127.0.0.1
+
+
+def test_backups_of_an_account_not_read_without_a_template_are_an_error(collect: Collect) -> None:
+    found = collect(
+        backup_containers=("stprodbackups01/db-backups",),
+        resource_groups=("rg-other",),
+        blob_endpoint_template=None,
+    )
+    [error] = found.errors
+    assert error.kinds == ("azurerm_storage_blob",)
+    assert error.message.startswith("storage account 'stprodbackups01' not read")
+    assert found.of_kind("azurerm_storage_blob") == []

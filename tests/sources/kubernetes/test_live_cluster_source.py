@@ -108,6 +108,12 @@ def test_namespaces_limit_what_is_read(kubeconfig: str) -> None:
     assert inventory.scope["missing_namespaces"] == ["ghost"]
     assert "namespaces not found in archproof-local: ghost" in lines
     assert "list deployments (apps/v1) in namespace ingress-nginx: 1 objects" in lines
+    [missing] = inventory.errors  # nothing in it can be judged: controls report error
+    assert missing.call == "get namespace ghost"
+    assert "namespace 'ghost' not found in archproof-local" in missing.message
+    assert {"k8s_deployment", "k8s_pod", "k8s_cronjob", "k8s_namespace"} <= set(missing.kinds)
+    assert "k8s_node" not in missing.kinds
+    assert inventory.errors_for(["k8s_deployment"]) == [missing]
 
 
 def test_forbidden_kind_is_an_error_for_that_kind_only(tmp_path: Path) -> None:
@@ -259,3 +265,45 @@ def _kubeconfig(tmp_path: Path, server: str, context: str, token: str = "t") -> 
     path = tmp_path / f"{context}.kubeconfig"
     path.write_text(json.dumps(config))
     return str(path)
+
+
+def _owned(kind: str, api_version: str, name: str, owner: str) -> dict[str, Any]:
+    return {
+        "apiVersion": api_version,
+        "kind": kind,
+        "metadata": {
+            "name": name,
+            "namespace": "jobs",
+            "ownerReferences": [{"apiVersion": "apps/v1", "kind": owner, "name": "o", "uid": "1"}],
+        },
+        "spec": {"containers": [{"name": "c", "image": "busybox"}]},
+    }
+
+
+def test_pods_jobs_and_replica_sets_are_read_unless_owned(tmp_path: Path) -> None:
+    pod = {"containers": [{"name": "c", "image": "busybox"}]}
+    objects = [
+        {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "bare", "namespace": "jobs"}},
+        {"apiVersion": "batch/v1", "kind": "CronJob", "metadata": {"name": "nightly"}},
+        {"apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": "once"}},
+        {"apiVersion": "apps/v1", "kind": "ReplicaSet", "metadata": {"name": "rs"}},
+        {"apiVersion": "v1", "kind": "ReplicationController", "metadata": {"name": "rc"}},
+        _owned("Pod", "v1", "web-abc12", "ReplicaSet"),
+        _owned("ReplicaSet", "apps/v1", "web-5d9f", "Deployment"),
+        _owned("Job", "batch/v1", "nightly-2890", "CronJob"),
+    ]
+    for obj in objects[:5]:
+        obj["spec"] = {"template": {"spec": pod}} if obj["kind"] != "Pod" else pod
+    with kube_api_server(objects, default_namespace="jobs") as server:
+        config = server.write_kubeconfig(tmp_path / "config")
+        inventory = collect_kubernetes(KubeOptions(kubeconfig=str(config)))
+    assert inventory.errors == []
+    found = {r.address for r in inventory if r.kind != "k8s_namespace"}
+    assert found == {
+        "jobs/Pod/bare",
+        "jobs/CronJob/nightly",
+        "jobs/Job/once",
+        "jobs/ReplicaSet/rs",
+        "jobs/ReplicationController/rc",
+    }  # the owned ones are judged through their owners
+    assert {"k8s_pod", "k8s_cronjob", "k8s_job", "k8s_replicaset"} <= set(KINDS)

@@ -35,6 +35,7 @@ def build(account_id: str = ACCOUNT) -> Estate:
         *compute.bastion(),
         *compute.identity(),
         *compute.nodes(min_size=2),
+        *compute.cluster(),
         *data.encryption_key(account_id),
         *data.storage(account_id),
         *data.database(),

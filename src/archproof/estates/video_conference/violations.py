@@ -12,6 +12,7 @@ CACHE = "aws_elasticache_replication_group.cache"
 WAREHOUSE = "aws_redshift_cluster.warehouse"
 CDN = "aws_cloudfront_distribution.app"
 REPLICATION = "aws_db_instance_automated_backups_replication.main"
+CLUSTER = "aws_eks_cluster.main"
 
 
 def _data_to_nat(estate: Estate) -> Estate:
@@ -28,7 +29,19 @@ def _unencrypted_warehouse(estate: Estate) -> Estate:
     return estate.with_value(WAREHOUSE, "encrypted", False).without_value(WAREHOUSE, "kms_key_id")
 
 
+def _public_cluster_api(estate: Estate) -> Estate:
+    edited = estate.with_value(CLUSTER, "vpc_config.0.endpoint_public_access", True)
+    return edited.with_value(CLUSTER, "vpc_config.0.public_access_cidrs", [ANYWHERE])
+
+
 VIOLATIONS = (
+    Violation(
+        "eks-api-public",
+        "The EKS cluster's API endpoint is reachable from the whole internet.",
+        "The cluster sits in the private subnets",
+        "cluster-api-private",
+        _public_cluster_api,
+    ),
     Violation(
         "rds-single-az",
         "The MySQL database runs in one zone, with no standby to fail over to.",

@@ -1,5 +1,6 @@
 """Virtual networks, subnets (+ their NSG / NAT / route table associations), network
-security groups, NAT gateways (+ public IP associations) and public IPs."""
+security groups, NAT gateways (+ public IP and prefix associations), public IPs and public
+IP prefixes."""
 
 from __future__ import annotations
 
@@ -29,9 +30,23 @@ VNET_KINDS = (
     "azurerm_subnet_route_table_association",
 )
 NSG_KINDS = ("azurerm_network_security_group",)
-NAT_KINDS = ("azurerm_nat_gateway", "azurerm_nat_gateway_public_ip_association")
+NAT_KINDS = (
+    "azurerm_nat_gateway",
+    "azurerm_nat_gateway_public_ip_association",
+    "azurerm_nat_gateway_public_ip_prefix_association",
+)
 PIP_KINDS = ("azurerm_public_ip",)
-KINDS = VNET_KINDS + NSG_KINDS + NAT_KINDS + PIP_KINDS
+PREFIX_KINDS = ("azurerm_public_ip_prefix",)
+# NAT gateway property listing its addresses → (association kind, attribute naming one)
+NAT_ADDRESSES = (
+    ("publicIpAddresses", "azurerm_nat_gateway_public_ip_association", "public_ip_address_id"),
+    (
+        "publicIpPrefixes",
+        "azurerm_nat_gateway_public_ip_prefix_association",
+        "public_ip_prefix_id",
+    ),
+)
+KINDS = VNET_KINDS + NSG_KINDS + NAT_KINDS + PIP_KINDS + PREFIX_KINDS
 
 
 def address_prefixes(properties: Mapping[str, Any]) -> list[str]:
@@ -169,6 +184,20 @@ def public_ip(doc: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+def public_ip_prefix(doc: Mapping[str, Any]) -> dict[str, Any]:
+    p = props(doc)
+    sku = mapping(doc.get("sku"))
+    return {
+        **common(doc),
+        "sku": sku.get("name", "Standard"),
+        "sku_tier": sku.get("tier", "Regional"),
+        "prefix_length": p.get("prefixLength"),
+        "ip_prefix": p.get("ipPrefix", ""),
+        "ip_version": p.get("publicIPAddressVersion", "IPv4"),
+        "zones": zone_list(doc),
+    }
+
+
 def collect(scan: Scan) -> None:
     net = scan.client(NetworkManagementClient)
     vnets = scan.listing(
@@ -195,18 +224,15 @@ def collect(scan: Scan) -> None:
     )
     for doc in nats or []:
         scan.add("azurerm_nat_gateway", nat_gateway(doc), document=doc)
-        for pip_id in ref_ids(props(doc).get("publicIpAddresses")):
-            nat_id = str(doc.get("id"))
-            association = {
-                "id": f"{nat_id}|{pip_id}",
-                "nat_gateway_id": nat_id,
-                "public_ip_address_id": pip_id,
-            }
-            scan.add(
-                "azurerm_nat_gateway_public_ip_association",
-                association,
-                address=association["id"],
-            )
+        nat_id = str(doc.get("id"))
+        for prop, kind, attribute in NAT_ADDRESSES:
+            for address_id in ref_ids(props(doc).get(prop)):
+                association = {
+                    "id": f"{nat_id}|{address_id}",
+                    "nat_gateway_id": nat_id,
+                    attribute: address_id,
+                }
+                scan.add(kind, association, address=association["id"])
     pips = scan.listing(
         "public_ip_addresses.list_all",
         PIP_KINDS,
@@ -215,6 +241,14 @@ def collect(scan: Scan) -> None:
     )
     for doc in pips or []:
         scan.add("azurerm_public_ip", public_ip(doc), document=doc)
+    prefixes = scan.listing(
+        "public_ip_prefixes.list_all",
+        PREFIX_KINDS,
+        net.public_ip_prefixes.list_all,
+        net.public_ip_prefixes.list,
+    )
+    for doc in prefixes or []:
+        scan.add("azurerm_public_ip_prefix", public_ip_prefix(doc), document=doc)
 
 
 def add_subnet(scan: Scan, doc: Mapping[str, Any]) -> None:

@@ -70,7 +70,7 @@ def storage_account(
         "access_tier": p.get("accessTier", ""),
         "https_traffic_only_enabled": bool(p.get("supportsHttpsTrafficOnly", True)),
         "min_tls_version": p.get("minimumTlsVersion", "TLS1_0"),
-        "allow_nested_items_to_be_public": bool(p.get("allowBlobPublicAccess", False)),
+        "allow_nested_items_to_be_public": _public_access(p),
         "shared_access_key_enabled": p.get("allowSharedKeyAccess") is not False,
         "public_network_access_enabled": str(p.get("publicNetworkAccess", "Enabled")) != "Disabled",
         "infrastructure_encryption_enabled": bool(
@@ -108,6 +108,18 @@ def storage_account(
     if blob_service is not None:
         attributes["blob_properties"] = [blob_properties(blob_service)]
     return attributes
+
+
+def _public_access(p: Mapping[str, Any]) -> bool | Unknown:
+    """``allowBlobPublicAccess``; ARM leaves it out for accounts created before November 2023
+    that never set it, and for those anonymous access is allowed: unknown, not false."""
+    value = p.get("allowBlobPublicAccess")
+    if isinstance(value, bool):
+        return value
+    return Unknown(
+        "allowBlobPublicAccess not returned by ARM: an account created before November 2023"
+        " that never set it allows anonymous blob access"
+    )
 
 
 def _key_id(vault: Mapping[str, Any]) -> str:
@@ -175,6 +187,14 @@ def _endpoint(scan: Scan, doc: Mapping[str, Any]) -> str:
     return found.rstrip("/") or PUBLIC_BLOB_ENDPOINT.format(account=name)
 
 
+def blob_endpoint(scan: Scan, account: str, endpoints: Mapping[str, str]) -> str | None:
+    """The Blob endpoint of ``account``: the template's when one is set (every account, read
+    or not), else the one its ARM document gave; ``None`` for an account not read (no guess)."""
+    if scan.blob_endpoint_template:
+        return scan.blob_endpoint_template.format(account=account)
+    return endpoints.get(account) or None
+
+
 def list_backups(
     scan: Scan,
     wanted: str,
@@ -189,7 +209,17 @@ def list_backups(
         candidates = [a for a, names in containers.items() if names is None or container in names]
     listed = False
     for name in candidates:
-        url = endpoints.get(name) or PUBLIC_BLOB_ENDPOINT.format(account=name)
+        url = blob_endpoint(scan, name, endpoints)
+        if url is None:
+            scan.note(
+                "container.list_blobs",
+                BLOB_KINDS,
+                f"storage account {name!r} not read: not among the storage accounts listed"
+                f" (subscription {scan.subscription}, resource groups"
+                f" {list(scan.resource_groups) or 'all'}), so backup container {wanted!r}"
+                " was not listed",
+            )
+            continue
         client = ContainerClient(
             url, container, credential=scan.session.credential, **scan.session.transport_options()
         )

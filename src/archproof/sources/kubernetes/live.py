@@ -4,7 +4,9 @@ The cluster is the one of ``context`` in ``kubeconfig`` (default: ``$KUBECONFIG`
 ``~/.kube/config``, its current context); with no kubeconfig at all inside a pod
 (``KUBERNETES_SERVICE_HOST`` set), the pod's service account. Every kind of
 :data:`LISTS` is listed (per namespace when namespaces are given, else across all),
-page by page, with bounded timeouts and no retry beyond one reconnect.
+page by page, with bounded timeouts and no retry beyond one reconnect. Pods, ReplicaSets
+and Jobs a controller owns (``ownerReferences``) are left out: their owner is judged.
+A namespace asked for that does not exist is a ``CollectionError`` for the namespaced kinds.
 
 Items keep the API's JSON (read raw, not through the client's models, so no field
 the client does not know is lost), with ``apiVersion``/``kind`` set (list items
@@ -73,6 +75,11 @@ LISTS: Final = (
     ListCall("Deployment", "apps/v1", "deployments"),
     ListCall("StatefulSet", "apps/v1", "statefulsets"),
     ListCall("DaemonSet", "apps/v1", "daemonsets"),
+    ListCall("ReplicaSet", "apps/v1", "replicasets"),
+    ListCall("ReplicationController", "v1", "replicationcontrollers"),
+    ListCall("Job", "batch/v1", "jobs"),
+    ListCall("CronJob", "batch/v1", "cronjobs"),
+    ListCall("Pod", "v1", "pods"),
     ListCall("HorizontalPodAutoscaler", "autoscaling/v2", "horizontalpodautoscalers"),
     ListCall("PodDisruptionBudget", "policy/v1", "poddisruptionbudgets"),
     ListCall("Service", "v1", "services"),
@@ -81,6 +88,9 @@ LISTS: Final = (
     ListCall("ServiceAccount", "v1", "serviceaccounts"),
 )
 KINDS: Final = tuple(inventory_kind(c.kind) for c in LISTS)
+OWNED: Final = frozenset({"Pod", "ReplicaSet", "Job"})
+"""Kinds a controller usually creates: an object with an owner is judged through its owner
+(a Deployment's ReplicaSets and Pods, a CronJob's Jobs), a bare one on its own."""
 
 
 @dataclass(frozen=True)
@@ -131,8 +141,10 @@ def collect_kubernetes(options: KubeOptions, source: str = "k8s") -> Inventory:
         failed = f", failed: {scan.errors[0].message}" if scan.errors else ""
         _say(options, f"{call.describe(namespace)}: {len(scan.resources)} objects{failed}")
     absent = sorted({ns for scan in scans for ns in scan.absent})
+    errors = [e for scan in scans for e in scan.errors]
     if absent:
         _say(options, f"namespaces not found in {cluster.label}: {', '.join(absent)}")
+        errors.extend(_missing_namespace(source, cluster, name) for name in absent)
     scope = {
         "namespaces": list(namespaces),
         "server": cluster.server,
@@ -143,7 +155,7 @@ def collect_kubernetes(options: KubeOptions, source: str = "k8s") -> Inventory:
     return Inventory(
         source,
         [r for scan in scans for r in scan.resources],
-        [e for scan in scans for e in scan.errors],
+        errors,
         origin=f"k8s:{cluster.label}",
         scope=scope,
         provides=("k8s_",),
@@ -341,6 +353,8 @@ def _job(cluster: _Cluster, source: str, call: ListCall, namespace: str | None) 
         scan.errors.append(_error(source, cluster, call, describe, message))
         return scan
     for item in items:
+        if call.kind in OWNED and _owned(item):
+            continue
         obj = clean_object(item, call.kind, call.api_version)
         scan.resources.append(resource_from_object(obj, source, origin=cluster.label))
     return scan
@@ -358,6 +372,12 @@ def _list_all(cluster: _Cluster, call: ListCall, namespace: str | None) -> list[
         token = (page.get("metadata") or {}).get("continue") or None
         if not token:
             return items
+
+
+def _owned(item: dict[str, Any]) -> bool:
+    metadata = item.get("metadata")
+    owners = metadata.get("ownerReferences") if isinstance(metadata, dict) else None
+    return isinstance(owners, list) and bool(owners)
 
 
 def _read_namespace(cluster: _Cluster, name: str, scan: _Scan) -> list[dict[str, Any]]:
@@ -380,6 +400,13 @@ def _error(
     return CollectionError(
         source, SERVICE, cluster.label, describe, message[:300], (inventory_kind(call.kind),)
     )
+
+
+def _missing_namespace(source: str, cluster: _Cluster, name: str) -> CollectionError:
+    """A namespace asked for that the cluster does not have: nothing in it can be judged."""
+    kinds = tuple(inventory_kind(c.kind) for c in LISTS if c.namespaced or c.kind == "Namespace")
+    message = f"namespace {name!r} not found in {cluster.label} ({cluster.server})"
+    return CollectionError(source, SERVICE, cluster.label, f"get namespace {name}", message, kinds)
 
 
 def connection_failure(exc: urllib3.exceptions.HTTPError) -> str:
