@@ -185,6 +185,9 @@ def build_parser() -> argparse.ArgumentParser:
         " and source (results.json stays per resource); -1: never",
     )
     check.add_argument("--today", type=_date, metavar="YYYY-MM-DD", help="date for waiver expiry")
+    check.add_argument(
+        "--no-report", action="store_true", help="do not write the audit report (audit.html)"
+    )
     check.add_argument("-q", "--quiet", action="store_true")
     check.set_defaults(handler=_check)
 
@@ -274,7 +277,12 @@ def _check(args: argparse.Namespace) -> int:
         quiet=args.quiet,
         group_above=args.group_above,
     )
-    return run_check(request).exit_code
+    code = run_check(request).exit_code
+    if not args.no_report:
+        from archproof.report.after_run import report_after_run
+
+        report_after_run(Path(args.reports), args.quiet)
+    return code
 
 
 def _spec_validate(args: argparse.Namespace) -> int:

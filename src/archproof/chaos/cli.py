@@ -87,4 +87,9 @@ def run_chaos_command(args: argparse.Namespace) -> int:
         environment_values=values,
         quiet=args.quiet,
     )
-    return run_chaos(request).exit_code
+    code = run_chaos(request).exit_code
+    if not args.dry_run:
+        from archproof.report.after_run import report_after_run
+
+        report_after_run(args.reports, args.quiet)
+    return code

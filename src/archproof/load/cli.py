@@ -143,4 +143,7 @@ def run_load_command(args: argparse.Namespace) -> int:
             probe_tls=not args.no_tls_probe,
         )
     )
+    from archproof.report.after_run import report_after_run
+
+    report_after_run(args.reports, args.quiet)
     return outcome.exit_code
