@@ -132,7 +132,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="Terraform folder checkov scans (-d); implies --checkov; repeatable",
     )
     check.add_argument(
-        "--prowler", action="store_true", help="also run prowler on the live AWS account (--aws)"
+        "--prowler",
+        action="store_true",
+        help="also run prowler on the live AWS account (--aws) and/or cluster (--k8s)",
     )
     check.add_argument(
         "--prowler-service",

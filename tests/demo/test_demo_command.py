@@ -78,6 +78,16 @@ def test_demo_checks_the_estate_in_both_forms(tmp_path: Path) -> None:
         row = forms[(system, form)]
         assert row["pass"] > 10 and row["fail"] == row["error"] == 0, (system, form, row)
     assert forms[("libertum", "azure")]["pass"] == forms[("libertum", "plan")]["pass"] + 1
+    # the scanners' mapped checks beside archproof's: checkov on every system, prowler on one
+    for system in ("aerofs", "bragabot", "levels", "libertum", "video-conference"):
+        row = forms[(system, "checkov")]
+        assert row["pass"] > 0 and row["fail"] == row["error"] == 0, (system, row)
+    prowler = forms[("bragabot", "prowler")]
+    assert prowler["pass"] > 0 and prowler["fail"] == prowler["error"] == 0, prowler
+    # and the audit report over all of it, HTML and PDF
+    for name in ("audit.html", "audit.pdf", "plan.sarif", "live.ocsf.json"):
+        assert (tmp_path / "demo" / name).stat().st_size > 1000, name
+    assert "audit report:" in output
     for name in ("results.json", "junit.xml", "checks.html", "plan.json"):
         assert (tmp_path / "demo" / "bragabot" / name).exists()
     # the short load proof on the lab (started and stopped by the demo itself)

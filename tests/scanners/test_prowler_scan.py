@@ -34,7 +34,10 @@ def test_prowler_findings_judge_the_mapped_requirements(
     )
     plan = SourceRequest(plans=(str(EXAMPLES / "bragabot" / "plan.json"),))
     run = prepare_run(
-        str(POLICIES / "bragabot.yaml"), None, plan, only_requirements=("BRG-AVL-1", "BRG-SEC-3")
+        str(POLICIES / "bragabot.yaml"),
+        None,
+        plan,
+        only_requirements=("BRG-AVL-1", "BRG-SEC-3", "BRG-OBS-1"),
     )
     live = SourceRequest(aws=True, aws_regions=("us-east-1",))
     request = ScanRequest(prowler=True, prowler_services=("rds",), cache_dir=tmp_path)
@@ -56,12 +59,14 @@ def test_prowler_findings_judge_the_mapped_requirements(
         ("rds_instance_storage_encrypted", "bragabot-db"): Verdict.PASS,
         ("rds_instance_storage_encrypted", "reports-db"): Verdict.FAIL,
     }
+    # cloudtrail was not scanned: its mapped check proves nothing here, and says so.
+    (trail,) = [
+        r for r in outcome.records if r.control == "prowler:cloudtrail_multi_region_enabled"
+    ]
+    assert trail.verdict is Verdict.INCONCLUSIVE and "reported nothing" in trail.message
     failed = next(r for r in outcome.records if r.verdict is Verdict.FAIL)
     assert "reports-db" in failed.message and "(bragabot BRG-" in failed.message
     assert failed.source == "prowler:aws" and failed.kind == "AwsRdsDbInstance"
-    # kms was not scanned: its mapped check proves nothing here, and says so.
-    (rotation,) = [r for r in outcome.records if r.control == "prowler:kms_cmk_rotation_enabled"]
-    assert rotation.verdict is Verdict.INCONCLUSIVE and "reported nothing" in rotation.message
 
     (entry,) = build_results(run, outcome.as_json())["scanners"]
     unmapped = entry["unmapped_failures"]

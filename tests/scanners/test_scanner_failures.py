@@ -100,10 +100,9 @@ def test_prowler_that_writes_no_findings(
     outcome = scan_for_run(run, request, sources)
     (report,) = outcome.reports
     assert "wrote no json-ocsf file" in report.failure
-    assert report.input.services == ("kms", "rds")
+    assert report.input.services == ("rds",)
     assert {(r.control, r.verdict) for r in outcome.records} == {
         ("prowler:rds_instance_storage_encrypted", Verdict.ERROR),
-        ("prowler:kms_cmk_rotation_enabled", Verdict.ERROR),
     }
 
 

@@ -114,6 +114,9 @@ def run_demo(options: DemoOptions) -> int:
     return 1 if broken or missed or (load is not None and load.broken) else 0
 
 
+PROWLER_SYSTEM = "bragabot"
+
+
 def _check_system(
     system: str, server: MotoServer, reports: Path, options: DemoOptions
 ) -> tuple[list[FormResult], list[ViolationResult]]:
@@ -122,7 +125,10 @@ def _check_system(
     estate = build(system)
     workloads = workload_objects(system)
     kube = KUBE_FORMS if workloads is not None else ()
-    scanners = ScanRequest(checkov=True)  # on the plan and the manifests; cached by input
+    # checkov on every plan and manifest set (cached by input); prowler on one live account
+    # (about half a minute per account, so only the first system's)
+    live_scan = system == PROWLER_SYSTEM and chosen.cloud == "aws"
+    scanners = ScanRequest(checkov=True, prowler=live_scan)
     if chosen.cloud == "azure":
         backups = libertum_backups()
         forms = (*AZURE_FORMS, *kube, "checkov")
@@ -137,12 +143,13 @@ def _check_system(
         )
         where = "plan, local Resource Manager"
     else:
-        forms = (*FORMS, *kube, "checkov")
+        forms = (*FORMS, *kube, "checkov", *(("prowler",) if live_scan else ()))
         _, rows = check_estate(
             system, estate, server, reports, forms, workloads=workloads, scanners=scanners
         )
         where = "plan, local AWS control plane"
-    shown = f"{where}{', manifests and a local cluster' if kube else ''}, checkov"
+    scanned = "checkov and prowler" if live_scan else "checkov"
+    shown = f"{where}{', manifests and a local cluster' if kube else ''}, {scanned}"
     say(f"  {system}: {len(estate.resources)} resource blocks; checked as {shown}")
     caught: list[ViolationResult] = []
     if options.violations:

@@ -25,7 +25,9 @@ It serves what a reader of a cluster calls:
 
 Namespaced objects without a namespace go to ``default``; every namespace an object
 uses gets a Namespace object unless one is given (a cluster has them). A live cluster
-has nodes and manifests do not: :func:`nodes_for_zones` builds them.
+has nodes and manifests do not: :func:`nodes_for_zones` builds them. It also runs pods:
+unless ``pods=False``, each Deployment/StatefulSet/DaemonSet gets the (owned) ReplicaSet
+and running Pods its controller would make from the pod template.
 """
 
 from __future__ import annotations
@@ -56,6 +58,7 @@ from archproof.emulators.kube_api_objects import (
     served_object,
     status_object,
 )
+from archproof.emulators.kube_api_pods import derived_objects
 
 __all__ = [
     "LAST_APPLIED",
@@ -82,6 +85,7 @@ class KubeApiServer:
         failing: Mapping[str, int] | None = None,
         default_namespace: str = "default",
         delays: Mapping[str, float] | None = None,
+        pods: bool = True,
     ) -> None:
         self.token = TOKEN
         self.delays = dict(delays or {})
@@ -98,6 +102,8 @@ class KubeApiServer:
         self._store: dict[ApiResource, dict[tuple[str, str], Obj]] = {}
         for obj in objects:
             self._add(obj, default_namespace)
+        if pods:
+            self._add_controlled()
         self._add_namespaces()
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
         self._httpd.daemon_threads = True
@@ -152,6 +158,19 @@ class KubeApiServer:
         self._version += 1
         obj = served_object(given, resource, namespace, self._version, self._created)
         self._store.setdefault(resource, {})[(namespace, obj["metadata"]["name"])] = obj
+
+    def _add_controlled(self) -> None:
+        """The ReplicaSets and Pods the controllers would have made (:mod:`kube_api_pods`)."""
+        held = [o for resource, objs in self._store.items() for o in objs.values()]
+        nodes = sum(1 for o in held if o.get("kind") == "Node")
+        for obj in derived_objects(held, nodes):
+            self._add(obj, "default")
+            stored = self._store[resource_for(obj["apiVersion"], obj["kind"])]
+            served = stored[(obj["metadata"]["namespace"], obj["metadata"]["name"])]["metadata"]
+            served["annotations"].pop(LAST_APPLIED, None)  # made by a controller, not applied
+            if not served["annotations"]:
+                del served["annotations"]
+            served["managedFields"][0]["manager"] = "kube-controller-manager"
 
     def _add_namespaces(self) -> None:
         used = {ns for held in self._store.values() for ns, _ in held}
@@ -345,12 +364,16 @@ def kube_api_server(
     failing: Mapping[str, int] | None = None,
     default_namespace: str = "default",
     delays: Mapping[str, float] | None = None,
+    pods: bool = True,
 ) -> Iterator[KubeApiServer]:
     """A running server holding ``objects`` (``forbidden``: resources answered 403, by plural
     or ``plural.group``; ``unserved``: group versions not served, e.g. ``autoscaling/v2``;
     ``failing``: resource → HTTP status to answer with; ``delays``: resource → seconds
-    before answering)."""
-    server = KubeApiServer(objects, forbidden, unserved, failing, default_namespace, delays).start()
+    before answering; ``pods``: also serve the ReplicaSets and running Pods the workloads'
+    controllers would have made)."""
+    server = KubeApiServer(
+        objects, forbidden, unserved, failing, default_namespace, delays, pods
+    ).start()
     try:
         yield server
     finally:
@@ -379,6 +402,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--zones", default="zone-a,zone-b,zone-c", help="comma-separated")
     parser.add_argument("--nodes-per-zone", type=int, default=1)
     parser.add_argument("--forbid", action="append", default=[], help="resource answered 403")
+    parser.add_argument(
+        "--no-pods",
+        dest="pods",
+        action="store_false",
+        help="serve no Pods/ReplicaSets made from the workloads' pod templates",
+    )
     args = parser.parse_args(argv)
     try:
         objects = [
@@ -393,7 +422,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     objects += nodes_for_zones(zones, args.nodes_per_zone)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    with kube_api_server(objects, forbidden=args.forbid) as server:
+    with kube_api_server(objects, forbidden=args.forbid, pods=args.pods) as server:
         server.write_kubeconfig(args.kubeconfig, context=args.context)
         print(f"serving {len(objects)} objects at {server.url}", flush=True)
         print(f"export KUBECONFIG={args.kubeconfig}", flush=True)

@@ -146,11 +146,10 @@ def served_object(
     applied = {k: v for k, v in given.items() if k != "status"}
     annotations = dict(metadata.get("annotations") or {})
     annotations[LAST_APPLIED] = json.dumps(applied, sort_keys=True, separators=(",", ":"))
-    where = f"kube-api/{resource.qualified}/{namespace}/{name}"
     metadata.update(
         name=name,
         annotations=annotations,
-        uid=str(uuid.uuid5(uuid.NAMESPACE_URL, where)),
+        uid=object_uid(resource.qualified, namespace, name),
         resourceVersion=str(version),
         creationTimestamp=created,
         managedFields=[
@@ -172,6 +171,11 @@ def served_object(
         if status is not None:
             obj["status"] = status
     return obj
+
+
+def object_uid(qualified: str, namespace: str, name: str) -> str:
+    """The ``uid`` the server gives an object: stable per resource, namespace and name."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"kube-api/{qualified}/{namespace}/{name}"))
 
 
 def nodes_for_zones(zones: Sequence[str], per_zone: int, region: str = "") -> list[Obj]:

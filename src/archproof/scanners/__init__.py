@@ -1,6 +1,7 @@
 """Scanners folded in: checkov (plan JSON, HCL, Kubernetes manifests) and prowler (the live AWS
-account), each in its own venv, run as subprocesses under a time limit, cached per input hash;
-their findings on the checks the spec maps become verdicts beside archproof's own controls."""
+account and Kubernetes cluster), each in its own venv, run as subprocesses under a time limit,
+cached per input hash; their findings on the checks the spec maps become verdicts beside
+archproof's own controls."""
 
 from __future__ import annotations
 

@@ -14,7 +14,7 @@ import fnmatch
 from collections.abc import Sequence
 
 from archproof.run import Run
-from archproof.scanners import checkov
+from archproof.scanners import checkov, prowler
 from archproof.scanners.findings import Finding, FindingStatus, ScanReport
 from archproof.spec.model import Requirement, ScannerCheck, Waiver
 from archproof.verdict import Verdict, VerdictRecord
@@ -37,7 +37,7 @@ def applies(tool: str, check_id: str, report: ScanReport) -> bool:
         return False
     if tool == "checkov":
         return checkov.applies_to(check_id, report.input.kind)
-    return True
+    return prowler.provider_of(check_id) == report.input.kind
 
 
 def matches(check: ScannerCheck, finding: Finding) -> bool:

@@ -1,7 +1,8 @@
-"""prowler on the live AWS account, read from its json-ocsf output.
+"""prowler on the live AWS account or Kubernetes cluster, read from its json-ocsf output.
 
 The account is the one the environment points at: ``AWS_ENDPOINT_URL`` and the credentials
-are inherited, so the same run works against the local control plane (moto). ``-z`` turns
+are inherited, so the same run works against the local control plane (moto). The cluster is
+the kubeconfig's (``--kubeconfig-file``, ``--context``, ``--namespace``). ``-z`` turns
 "failed findings" (exit 3) into 0, so a non-zero exit is a crash. Never ``--version``: it
 calls GitHub.
 """
@@ -18,11 +19,39 @@ from archproof.scanners.findings import Finding, FindingStatus, ScannerFailure
 TOOL = "prowler"
 OUTPUT = "{output}"
 _STATUS = {"PASS": FindingStatus.PASS, "FAIL": FindingStatus.FAIL, "MANUAL": FindingStatus.MANUAL}
+K8S_SERVICES = frozenset(
+    {"apiserver", "controllermanager", "core", "etcd", "kubelet", "rbac", "scheduler"}
+)
+"""The services of prowler's kubernetes provider; every other check id is an AWS one."""
 
 
 def service_of(check_id: str) -> str:
     """prowler names each check after its service: ``rds_instance_multi_az`` → ``rds``."""
     return check_id.split("_", 1)[0]
+
+
+def provider_of(check_id: str) -> str:
+    """``k8s`` for a check of prowler's kubernetes provider (``core_…``), else ``aws``."""
+    return "k8s" if service_of(check_id) in K8S_SERVICES else "aws"
+
+
+def prowler_k8s_args(
+    services: Sequence[str],
+    kubeconfig: str | None = None,
+    context: str | None = None,
+    namespaces: Sequence[str] = (),
+) -> list[str]:
+    """Arguments of a kubernetes scan after the executable; the output folder is ``{output}``."""
+    args = ["kubernetes"]
+    if kubeconfig:
+        args += ["--kubeconfig-file", kubeconfig]
+    if context:
+        args += ["--context", context]
+    if namespaces:
+        args += ["--namespace", *namespaces]
+    if services:
+        args += ["--service", *services]
+    return [*args, *_OUTPUT_ARGS]
 
 
 def prowler_args(
@@ -41,22 +70,22 @@ def prowler_args(
         args += ["--profile", profile]
     if role_arn:
         args += ["--role", role_arn]
-    return [
-        *args,
-        "--output-formats",
-        "json-ocsf",
-        "-o",
-        OUTPUT,
-        "-F",
-        "archproof",
-        "--no-banner",
-        "--no-color",
-        "-z",
-        "--log-level",
-        "ERROR",
-        "--aws-retries-max-attempts",
-        "1",
-    ]
+    return [*args, *_OUTPUT_ARGS, "--aws-retries-max-attempts", "1"]
+
+
+_OUTPUT_ARGS = (
+    "--output-formats",
+    "json-ocsf",
+    "-o",
+    OUTPUT,
+    "-F",
+    "archproof",
+    "--no-banner",
+    "--no-color",
+    "-z",
+    "--log-level",
+    "ERROR",
+)
 
 
 def read_ocsf(folder: Path) -> list[Finding]:

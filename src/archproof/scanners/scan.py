@@ -1,8 +1,9 @@
 """Running the scanners a check asks for on that check's inputs, and judging what they say.
 
 checkov runs on every plan file (``-f``), every manifest path and every ``--hcl`` folder
-(``-d``); prowler on the live AWS account (``--aws``), limited to the services of the checks
-the spec maps unless services are given. Scans run in parallel, each under a time limit, and
+(``-d``); prowler on the live AWS account (``--aws``) and the live Kubernetes cluster
+(``--k8s``), each limited to the services of the checks the spec maps for it unless services
+are given. Scans run in parallel, each under a time limit, and
 are cached per input hash (live scans only with a maximum age).
 """
 
@@ -41,9 +42,11 @@ class ScanRequest:
     hcl_dirs: tuple[str, ...] = ()
     """Terraform folders checkov also scans with ``-d`` (implies ``checkov``)."""
     prowler: bool = False
-    """prowler on the live AWS account (needs the ``--aws`` source)."""
+    """prowler on the live AWS account and/or Kubernetes cluster (the ``--aws``/``--k8s``
+    sources)."""
     prowler_services: tuple[str, ...] = ()
-    """Services prowler scans; default: those of the prowler checks the spec maps."""
+    """Services prowler scans (AWS ones and kubernetes ones: ``core``, ``rbac`` …); default:
+    those of the prowler checks the spec maps."""
     timeout_s: float = 900.0
     """Time limit of one scanner run."""
     use_cache: bool = True
@@ -121,18 +124,46 @@ def scan_inputs(run: Run, request: ScanRequest, sources: SourceRequest) -> list[
         if not inputs:
             raise UsageError("--checkov scans --plan, --manifests or --hcl inputs: none given")
     if request.prowler:
-        if not sources.aws:
-            raise UsageError("--prowler scans the live AWS account: add --aws")
-        services = request.prowler_services or _mapped_services(run)
-        regions = sources.aws_regions or _default_region()
-        scope = f"{','.join(regions) or 'all regions'} {','.join(services) or 'all services'}"
-        inputs.append(ScanInput("prowler", "aws", scope, services, regions))
+        if not sources.aws and not sources.k8s:
+            raise UsageError(
+                "--prowler scans the live AWS account or Kubernetes cluster: add --aws or --k8s"
+            )
+        if sources.aws:
+            services = _services(run, request, "aws")
+            regions = sources.aws_regions or _default_region()
+            scope = f"{','.join(regions) or 'all regions'} {','.join(services) or 'all services'}"
+            inputs.append(ScanInput("prowler", "aws", scope, services, regions))
+        if sources.k8s:
+            services = _services(run, request, "k8s")
+            cluster = sources.k8s_context or _kubeconfig(sources) or "current context"
+            where = ",".join(sources.k8s_namespaces) or "all namespaces"
+            scope = f"{cluster} {where} {','.join(services) or 'all services'}"
+            inputs.append(ScanInput("prowler", "k8s", scope, services))
     return inputs
 
 
-def _mapped_services(run: Run) -> tuple[str, ...]:
-    services = {prowler.service_of(c.id) for r in run.requirements() for c in r.scanners.prowler}
+def _services(run: Run, request: ScanRequest, provider: str) -> tuple[str, ...]:
+    """The services given for ``provider`` (``aws``/``k8s``), else those its mapped checks use."""
+    given = tuple(
+        s for s in request.prowler_services if (s in prowler.K8S_SERVICES) == (provider == "k8s")
+    )
+    if given:
+        return given
+    services = {
+        prowler.service_of(c.id)
+        for r in run.requirements()
+        for c in r.scanners.prowler
+        if prowler.provider_of(c.id) == provider
+    }
     return tuple(sorted(services))
+
+
+def _kubeconfig(sources: SourceRequest) -> str | None:
+    """The kubeconfig file the live source reads (``--kubeconfig``, else ``$KUBECONFIG``'s)."""
+    if sources.kubeconfig:
+        return sources.kubeconfig
+    first = os.environ.get("KUBECONFIG", "").split(os.pathsep)[0]
+    return first or None
 
 
 def _default_region() -> tuple[str, ...]:
@@ -227,12 +258,20 @@ def _prowler(
     sources: SourceRequest,
     cache: ScanCache | None,
 ) -> tuple[list[str], list[Finding], bool]:
-    args = prowler.prowler_args(
-        scan.services, scan.regions, sources.aws_profile, sources.aws_role_arn
-    )
+    if scan.kind == "k8s":
+        given = _kubeconfig(sources)
+        kubeconfig = str(Path(given).resolve()) if given else None  # prowler runs elsewhere
+        args = prowler.prowler_k8s_args(
+            scan.services, kubeconfig, sources.k8s_context, sources.k8s_namespaces
+        )
+        scope, paths = [], [Path(kubeconfig)] if kubeconfig else []
+    else:
+        args = prowler.prowler_args(
+            scan.services, scan.regions, sources.aws_profile, sources.aws_role_arn
+        )
+        scope, paths = [f"{k}={os.environ.get(k, '')}" for k in LIVE_ENV], []
     use_cache = cache is not None and request.live_cache_max_age_s is not None
-    scope = [f"{k}={os.environ.get(k, '')}" for k in LIVE_ENV]
-    key = input_key(tool.identity, [*args, *scope], []) if use_cache else ""
+    key = input_key(tool.identity, [*args, *scope], paths) if use_cache else ""
     if cache and use_cache and (hit := cache.get("prowler", key, request.live_cache_max_age_s)):
         return args, hit[1], True
     with tempfile.TemporaryDirectory(prefix="archproof-prowler-") as folder:

@@ -50,7 +50,7 @@ class ScannerCheck(_Strict):
 
 
 CHECKOV_ID = r"^CKV2?_[A-Z0-9]+_[0-9]+$"
-PROWLER_ID = r"^[a-z0-9]+(_[a-z0-9]+)+$"
+PROWLER_ID = r"^[a-z0-9]+(_[a-zA-Z0-9]+)+$"  # kubernetes ones: core_minimize_hostNetwork_…
 
 
 class ScannerChecks(_Strict):
@@ -68,7 +68,9 @@ class ScannerChecks(_Strict):
     """checkov check ids (``CKV_AWS_…``, ``CKV2_AWS_…``, ``CKV_AZURE_…``, ``CKV_K8S_…``), judged
     on the plan JSON and HCL (cloud checks) or the Kubernetes manifests (``CKV_K8S``)."""
     prowler: list[ScannerCheck] = Field(default_factory=list)
-    """prowler check ids (``rds_instance_multi_az``), judged on the live AWS account."""
+    """prowler check ids, judged on the live AWS account (``rds_instance_multi_az``) or, for
+    the kubernetes provider's services (``core``, ``rbac`` …:
+    ``core_minimize_privileged_containers``), on the live Kubernetes cluster."""
 
     @field_validator("checkov", "prowler", mode="before")
     @classmethod
