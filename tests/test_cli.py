@@ -212,6 +212,8 @@ def test_unprovable_spec_is_never_compliant(tmp_path: Path) -> None:
     results = json.loads((reports / "results.json").read_text())
     assert code == 3 and results["compliant"] is False
     assert {r["status"] for r in results["requirements"]} == {"not_provable"}
+    # the audit report is written for a run without a single verdict too
+    assert "U-1" in (reports / "audit.html").read_text()
 
 
 def test_libertum_refutes_a_foreign_azure_plan(tmp_path: Path) -> None:

@@ -24,5 +24,12 @@ def report_after_run(reports: Path, quiet: bool = False) -> None:
     except ArchproofError as exc:
         print(f"archproof: audit report not written: {exc}", file=sys.stderr)
         return
+    except Exception as exc:  # a report bug must not hide the run's own verdicts
+        print(
+            f"archproof: audit report not written ({type(exc).__name__}: {exc});"
+            " the run's results.json and exit code stand",
+            file=sys.stderr,
+        )
+        return
     if not quiet:
         print(f"audit report: {outcome.html} (PDF: archproof report --from {reports})")
