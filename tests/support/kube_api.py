@@ -41,6 +41,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from archproof.emulators.kube_api_objects import labels_match
+
 Obj = dict[str, Any]
 
 CREATED = "2025-03-04T09:15:27Z"
@@ -344,7 +346,7 @@ class KubeApiServer:
             found = sorted(
                 (n, p)
                 for (ns, n), p in self.pods.items()
-                if ns == namespace and _selects(selector, p["metadata"]["labels"])
+                if ns == namespace and labels_match(selector, p["metadata"]["labels"])
             )
             return 200, self._list("v1", "PodList", found, query)
         if match := _WORKLOAD.match(path):
@@ -729,25 +731,6 @@ def _merge(target: Obj, patch: Obj) -> None:
             _merge(target[key], value)
         else:
             target[key] = copy.deepcopy(value)
-
-
-def _selects(selector: str, labels: dict[str, str]) -> bool:
-    """Equality-based label selector: ``k=v`` / ``k==v``, ``k!=v``, ``k``, ``!k``."""
-    for term in filter(None, (t.strip() for t in selector.split(","))):
-        if "!=" in term:
-            key, value = term.split("!=", 1)
-            if labels.get(key.strip()) == value.strip():
-                return False
-        elif "=" in term:
-            key, value = term.replace("==", "=").split("=", 1)
-            if labels.get(key.strip()) != value.strip():
-                return False
-        elif term.startswith("!"):
-            if term[1:] in labels:
-                return False
-        elif term not in labels:
-            return False
-    return True
 
 
 def _template_hash(template: Obj) -> str:

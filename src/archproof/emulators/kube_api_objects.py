@@ -245,8 +245,12 @@ def _status(kind: str, obj: Obj) -> Obj | None:
 
 
 def selects(selector: str, obj: Obj) -> bool:
+    """Whether ``obj``'s labels match the ``labelSelector`` query (see :func:`labels_match`)."""
+    return labels_match(selector, (obj.get("metadata") or {}).get("labels") or {})
+
+
+def labels_match(selector: str, labels: Mapping[str, str]) -> bool:
     """Equality-based label selector: ``k=v`` / ``k==v``, ``k!=v``, ``k``, ``!k``."""
-    labels = (obj.get("metadata") or {}).get("labels") or {}
     for term in filter(None, (t.strip() for t in selector.split(","))):
         if "!=" in term:
             key, value = term.split("!=", 1)
