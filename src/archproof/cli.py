@@ -42,6 +42,14 @@ def _add_source_options(parser: argparse.ArgumentParser) -> None:
         metavar="FILE",
         help="Terraform plan JSON (terraform show -json); repeatable",
     )
+    parser.add_argument(
+        "--tf-dir",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="the Terraform configuration a --plan was made from (one per plan, in order),"
+        " to resolve what locals hold; default: the plan's own folder when it holds it",
+    )
     parser.add_argument("--aws", action="store_true", help="collect the live AWS account")
     parser.add_argument("--aws-region", action="append", default=[], metavar="REGION")
     parser.add_argument("--aws-profile", metavar="NAME")
@@ -236,6 +244,7 @@ def _check(args: argparse.Namespace) -> int:
 
     sources = SourceRequest(
         plans=tuple(args.plan),
+        tf_dirs=tuple(args.tf_dir),
         aws=args.aws,
         aws_regions=tuple(args.aws_region),
         aws_profile=args.aws_profile,

@@ -32,6 +32,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("archproof", "archproof: check an estate against its documented spec")
     group.addoption("--spec", help="spec YAML (policies/<system>.yaml)")
     group.addoption("--plan", action="append", default=[], help="Terraform plan JSON (repeatable)")
+    group.addoption(
+        "--tf-dir", action="append", default=[], help="configuration of each --plan (locals)"
+    )
     group.addoption("--aws", action="store_true", help="collect the live AWS account")
     group.addoption("--aws-region", action="append", default=[], help="region (repeatable)")
     group.addoption("--aws-profile", help="AWS profile")
@@ -62,6 +65,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
     request = SourceRequest(
         plans=tuple(config.getoption("--plan")),
+        tf_dirs=tuple(config.getoption("--tf-dir")),
         aws=bool(config.getoption("--aws")),
         aws_regions=tuple(config.getoption("--aws-region")),
         aws_profile=config.getoption("--aws-profile"),

@@ -18,6 +18,8 @@ from archproof.spec.load import load_spec
 @dataclass(frozen=True)
 class SourceRequest:
     plans: tuple[str, ...] = ()
+    tf_dirs: tuple[str, ...] = ()
+    """The configuration each plan was made from (by position), to read its locals."""
     aws: bool = False
     aws_regions: tuple[str, ...] = ()
     aws_profile: str | None = None
@@ -40,11 +42,17 @@ class SourceRequest:
 
 def load_sources(request: SourceRequest) -> list[Inventory]:
     inventories: list[Inventory] = []
+    if request.tf_dirs and len(request.tf_dirs) != len(request.plans):
+        raise UsageError(
+            f"--tf-dir given {len(request.tf_dirs)} time(s) for {len(request.plans)} --plan:"
+            " give one configuration folder per plan, in the same order"
+        )
     for position, plan in enumerate(request.plans):
         name = "plan" if len(request.plans) == 1 else f"plan:{Path(plan).stem or position}"
         if request.progress:
             request.progress(f"reading plan {plan}")
-        inventories.append(load_plan(plan, source=name))
+        tf_dir = request.tf_dirs[position] if request.tf_dirs else None
+        inventories.append(load_plan(plan, source=name, tf_dir=tf_dir))
     if request.manifests:
         from archproof.sources.kubernetes.manifests import load_manifests
 

@@ -5,7 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from archproof.inventory.model import Inventory, Resource, Unknown, is_unknown, own_reason
+from archproof.inventory.links import linked
+from archproof.inventory.model import (
+    Inventory,
+    Resource,
+    Unknown,
+    first_unknown,
+    is_unknown,
+    is_unset,
+)
 
 SG_KINDS = ("aws_security_group", "aws_default_security_group")
 SG_PATHS = {
@@ -66,36 +74,50 @@ def security_groups_of(inv: Inventory, resource: Resource) -> tuple[list[Resourc
     if resource.kind in SG_KINDS:
         return [resource], None
     if resource.kind == "aws_rds_cluster_instance":
-        clusters = inv.related(resource, "cluster_identifier", kinds=("aws_rds_cluster",))
-        return (
-            security_groups_of(inv, clusters[0]) if clusters else ([], Unknown("cluster not found"))
+        clusters, cluster_gap = linked(
+            inv, resource, "cluster_identifier", ("aws_rds_cluster",), "Aurora cluster"
         )
+        return security_groups_of(inv, clusters[0]) if clusters else ([], cluster_gap)
     if resource.kind == "aws_autoscaling_group":
-        lt = ("aws_launch_template",)
-        templates = inv.related(resource, "launch_template.0.id", kinds=lt, widen=True)
-        templates += inv.related(resource, "launch_template.0.name", kinds=lt, widen=True)
-        templates += inv.related(
-            resource, "launch_configuration", kinds=("aws_launch_configuration",)
-        )
+        templates, template_gap = launch_templates_of(inv, resource)
         if not templates:
-            return [], Unknown("the launch template or configuration is not in the inventory")
-        return security_groups_of(inv, templates[0])
+            return [], first_unknown(template_gap, Unknown("no launch template or configuration"))
+        guarding, more = security_groups_of(inv, templates[0])
+        return guarding, first_unknown(template_gap, more)
     groups: list[Resource] = []
     gap: Unknown | None = None
     for path in SG_PATHS.get(resource.kind, ()):
-        targets = inv.related(resource, path, kinds=SG_KINDS)
+        targets, missing = linked(inv, resource, path, SG_KINDS, "security group")
         groups.extend(t for t in targets if t not in groups)
-        value = resource.get(path)
-        if is_unknown(value) and not targets:
-            reason = own_reason(value)
-            gap = (
-                reason
-                if reason is not None
-                else Unknown(
-                    f"{path} is known only after apply and names no planned security group"
-                )
-            )
+        gap = first_unknown(gap, missing)
     return groups, gap
+
+
+_TEMPLATE_PATHS = (
+    ("launch_template.0.id", ("aws_launch_template",)),
+    ("launch_template.0.name", ("aws_launch_template",)),
+    (
+        "mixed_instances_policy.0.launch_template.0.launch_template_specification.0"
+        ".launch_template_id",
+        ("aws_launch_template",),
+    ),
+    ("launch_configuration", ("aws_launch_configuration",)),
+)
+
+
+def launch_templates_of(inv: Inventory, group: Resource) -> tuple[list[Resource], Unknown | None]:
+    """The launch template (or configuration) an Auto Scaling group starts instances from."""
+    found: list[Resource] = []
+    gap: Unknown | None = None
+    for path, kinds in _TEMPLATE_PATHS:
+        if group.get(path.split(".", 1)[0]) in (None, [], ""):
+            continue
+        targets, missing = linked(inv, group, path, kinds, "launch template", widen=True)
+        found.extend(t for t in targets if t not in found)
+        gap = first_unknown(gap, missing)
+    if found:
+        return found, None
+    return [], gap
 
 
 def _inline_rules(inv: Inventory, group: Resource, block: str) -> list[Rule]:
@@ -135,8 +157,11 @@ def _inline_rules(inv: Inventory, group: Resource, block: str) -> list[Rule]:
             *_strings(item.get("ipv6_cidr_blocks")),
             *_strings(item.get("prefix_list_ids")),  # managed prefix lists: address sets too
         ]
-        unresolved = unresolved or _unknown_of(
-            item.get("cidr_blocks"), item.get("ipv6_cidr_blocks"), item.get("prefix_list_ids")
+        unresolved = first_unknown(
+            unresolved,
+            _unknown_of(
+                item.get("cidr_blocks"), item.get("ipv6_cidr_blocks"), item.get("prefix_list_ids")
+            ),
         )
         rules.append(
             Rule(
@@ -156,14 +181,17 @@ def _inline_rules(inv: Inventory, group: Resource, block: str) -> list[Rule]:
 
 def _strings(value: Any) -> list[str]:
     """The strings of an address list (an unknown list yields none: see ``_unknown_of``)."""
-    if isinstance(value, Unknown):
+    if isinstance(value, Unknown) or not isinstance(value, list | tuple | type(None)):
         return []
     return [v for v in value or [] if isinstance(v, str)]
 
 
 def _unknown_of(*values: Any) -> Unknown | None:
-    """The first unknown among a rule's address lists: its sources cannot be judged yet."""
+    """The first unknown among a rule's address lists: its sources cannot be judged yet.
+    An address attribute the configuration leaves out is empty, not unknown."""
     for value in values:
+        if is_unset(value):
+            continue
         if isinstance(value, Unknown):
             return value
         if isinstance(value, list) and any(isinstance(v, Unknown) for v in value):
@@ -171,64 +199,77 @@ def _unknown_of(*values: Any) -> Unknown | None:
     return None
 
 
+_RULE_SHAPES = {
+    # kind: (source group path, address attributes, protocol, whether the row is ingress)
+    "aws_security_group_rule": (
+        "source_security_group_id",
+        ("cidr_blocks", "ipv6_cidr_blocks", "prefix_list_ids"),
+        "protocol",
+    ),
+    "aws_vpc_security_group_ingress_rule": (
+        "referenced_security_group_id",
+        ("cidr_ipv4", "cidr_ipv6", "prefix_list_id"),
+        "ip_protocol",
+    ),
+}
+
+
 def _rule_resources(inv: Inventory, group: Resource) -> list[Rule]:
-    rules = []
-    for rule in inv.referring(group, "aws_security_group_rule", "security_group_id"):
-        if rule.get("type") != "ingress":
-            continue
-        sources = inv.related(rule, "source_security_group_id", kinds=SG_KINDS)
-        unresolved = None
-        if rule.get("source_security_group_id") not in (None, "") and not sources:
-            unresolved = Unknown("the source security group cannot be resolved")
-        if rule.get("self") is True:
-            sources.append(group)
-        cidrs = [
-            *_strings(rule.get("cidr_blocks")),
-            *_strings(rule.get("ipv6_cidr_blocks")),
-            *_strings(rule.get("prefix_list_ids")),
-        ]
-        unresolved = unresolved or _unknown_of(
-            rule.get("cidr_blocks"), rule.get("ipv6_cidr_blocks"), rule.get("prefix_list_ids")
-        )
-        rules.append(
-            Rule(
-                group,
-                rule,
-                rule.get("protocol"),
-                rule.get("from_port"),
-                rule.get("to_port"),
-                tuple(cidrs),
-                tuple(sources),
-                unresolved,
-            )
-        )
-    for rule in inv.referring(group, "aws_vpc_security_group_ingress_rule", "security_group_id"):
-        sources = inv.related(rule, "referenced_security_group_id", kinds=SG_KINDS)
-        unresolved = None
-        if rule.get("referenced_security_group_id") not in (None, "") and not sources:
-            unresolved = Unknown("the referenced security group cannot be resolved")
-        cidrs = [
-            c
-            for c in (rule.get("cidr_ipv4"), rule.get("cidr_ipv6"), rule.get("prefix_list_id"))
-            if isinstance(c, str) and c
-        ]
-        unresolved = unresolved or _unknown_of(
-            rule.get("cidr_ipv4"), rule.get("cidr_ipv6"), rule.get("prefix_list_id")
-        )
-        protocol = rule.get("ip_protocol")
-        rules.append(
-            Rule(
-                group,
-                rule,
-                protocol,
-                rule.get("from_port", -1),
-                rule.get("to_port", -1),
-                tuple(cidrs),
-                tuple(sources),
-                unresolved,
-            )
-        )
+    rules: list[Rule] = []
+    for kind in _RULE_SHAPES:
+        for rule in inv.referring(group, kind, "security_group_id", SG_KINDS):
+            if _is_ingress(rule):
+                rules.append(_rule_of(inv, group, rule))
+        for rule in inv.maybe_referring(group, kind, "security_group_id", SG_KINDS):
+            if _is_ingress(rule):
+                relation = inv.relation(rule, "security_group_id", SG_KINDS)
+                attached = relation.unresolved
+                if attached is None:
+                    attached = Unknown("its security group is undecided")
+                rules.append(_maybe_rule(group, rule, attached))
     return rules
+
+
+def _is_ingress(rule: Resource) -> bool:
+    return rule.kind != "aws_security_group_rule" or rule.get("type") == "ingress"
+
+
+def _maybe_rule(group: Resource, rule: Resource, attached: Unknown) -> Rule:
+    """A rule that may belong to this group: what it admits counts, but not as a fact."""
+    protocol = _RULE_SHAPES[rule.kind][2]
+    why = Unknown(f"{rule.address} may belong to this group: {attached.reason}")
+    return Rule(
+        group,
+        rule,
+        rule.get(protocol),
+        rule.get("from_port", -1),
+        rule.get("to_port", -1),
+        unresolved=why,
+    )
+
+
+def _rule_of(inv: Inventory, group: Resource, rule: Resource) -> Rule:
+    source_path, address_paths, protocol = _RULE_SHAPES[rule.kind]
+    sources: list[Resource] = []
+    gap: Unknown | None = None
+    named = rule.get(source_path)
+    if not (named in (None, "") or is_unset(named)):
+        sources, gap = linked(inv, rule, source_path, SG_KINDS, "security group")
+    if rule.get("self") is True:
+        sources.append(group)
+    values = [rule.get(path) for path in address_paths]
+    cidrs = [c for value in values for c in _strings(value if isinstance(value, list) else [value])]
+    unresolved = first_unknown(gap, _unknown_of(*values))
+    return Rule(
+        group,
+        rule,
+        rule.get(protocol),
+        rule.get("from_port", -1),
+        rule.get("to_port", -1),
+        tuple(cidrs),
+        tuple(sources),
+        unresolved,
+    )
 
 
 def ingress_rules(inv: Inventory, group: Resource) -> list[Rule]:

@@ -1,7 +1,6 @@
 """The normalized inventory: resources keyed by Terraform type and attribute names.
 
 A plan and a live account fill the same shape, so one control runs on both.
-Values the source does not know (Terraform's "known after apply") are ``Unknown``.
 """
 
 from __future__ import annotations
@@ -9,105 +8,41 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
-from typing import Any, Final
+from dataclasses import dataclass
+from typing import Any
 
+from archproof.inventory.resource import (
+    UNKNOWN,
+    UNSET_REASON,
+    Loose,
+    ModuleInstance,
+    Relation,
+    Resource,
+    Unknown,
+    first_unknown,
+    is_unknown,
+    is_unset,
+    own_reason,
+    values_at,
+)
 
-class Unknown:
-    """A value the source cannot know, with the reason (e.g. "known after apply")."""
-
-    __slots__ = ("reason",)
-
-    def __init__(self, reason: str = "known after apply") -> None:
-        self.reason = reason
-
-    def __repr__(self) -> str:
-        return f"({self.reason})"
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Unknown)
-
-    def __hash__(self) -> int:
-        return hash(Unknown)
-
-    def __bool__(self) -> bool:
-        raise TypeError("an Unknown has no truth value: test it with is_unknown()")
-
-
-UNKNOWN: Final = Unknown()
-
-
-def own_reason(value: object) -> Unknown | None:
-    """An unknown that says more than "known after apply" (a gap, a missing record)."""
-    if isinstance(value, Unknown) and value.reason != UNKNOWN.reason:
-        return value
-    return None
-
-
-def is_unknown(value: object) -> bool:
-    """True when the value, or anything nested in it, is unknown."""
-    if isinstance(value, Unknown):
-        return True
-    if isinstance(value, dict):
-        return any(is_unknown(v) for v in value.values())
-    if isinstance(value, list | tuple):
-        return any(is_unknown(v) for v in value)
-    return False
-
-
-@dataclass(frozen=True, slots=True, eq=False)
-class Resource:
-    """One resource of a source.
-
-    ``address`` is the Terraform address for a plan and the cloud id (or ARN/name)
-    for a live account; ``refs`` maps an attribute path (``vpc_id``,
-    ``route.gateway_id``) to the addresses of the resources it points at, for
-    relations that cannot be read from ids (a plan, before apply).
-    """
-
-    kind: str
-    address: str
-    source: str
-    attributes: Mapping[str, Any]
-    region: str = ""
-    account: str = ""
-    tags: Mapping[str, str] = field(default_factory=dict)
-    refs: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    ids: tuple[str, ...] = ()
-    missing: Unknown | None = None
-    """When set, every attribute the source did not record reads as this ``Unknown``."""
-
-    @property
-    def name(self) -> str:
-        """A readable name: the Name tag when there is one, else the address."""
-        tag = self.tags.get("Name") if isinstance(self.tags, Mapping) else None
-        return tag if isinstance(tag, str) and tag else self.address
-
-    @property
-    def label(self) -> str:
-        shown = self.address if self.name == self.address else f"{self.address} ({self.name})"
-        return f"{self.source}:{shown}"
-
-    def get(self, path: str, default: Any = None) -> Any:
-        """Attribute by dotted path; list items by index (``listener.0.port``)."""
-        value: Any = self.attributes
-        if self.missing is not None and path.split(".", 1)[0] not in self.attributes:
-            return self.missing
-        for part in path.split("."):
-            if isinstance(value, Unknown):
-                return value
-            if isinstance(value, Mapping):
-                if part not in value:
-                    return default
-                value = value[part]
-            elif isinstance(value, list | tuple) and part.isdigit():
-                index = int(part)
-                if index >= len(value):
-                    return default
-                value = value[index]
-            else:
-                return default
-        return value
+__all__ = [
+    "UNKNOWN",
+    "UNSET_REASON",
+    "CollectionError",
+    "Inventory",
+    "Loose",
+    "ModuleInstance",
+    "Relation",
+    "Resource",
+    "Unknown",
+    "first_unknown",
+    "is_unknown",
+    "is_unset",
+    "own_reason",
+    "strip_indexes",
+    "values_at",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,14 +95,19 @@ class Inventory:
         self._by_id: dict[str, list[Resource]] = defaultdict(list)
         self._by_stripped: dict[str, list[Resource]] = defaultdict(list)
         self._facts: dict[tuple[str, int], Any] = {}
-        self._reverse: dict[tuple[str, str], dict[int, list[Resource]]] = {}
+        self._reverse: dict[
+            tuple[str, str, tuple[str, ...]],
+            tuple[dict[int, list[Resource]], dict[int, list[Resource]]],
+        ] = {}
         self.memo: dict[str, Any] = {}  # inventory-wide derived facts
+        self._nearest_cache: dict[tuple[ModuleInstance, frozenset[str]], list[Resource]] = {}
         for resource in resources:
             self.add(resource)
 
     def add(self, resource: Resource) -> None:
         self._reverse.clear()
         self.memo.clear()
+        self._nearest_cache.clear()
         self._resources.append(resource)
         self._by_kind[resource.kind].append(resource)
         self._by_address[resource.address] = resource
@@ -224,24 +164,92 @@ class Inventory:
         With ``widen`` (and ``kinds``), when nothing is found at ``path`` the references
         of its enclosing attribute are used: ``route = [{...}]`` written as an attribute
         records its references on ``route``, not on ``route.0.nat_gateway_id``.
+        A reference the plan could not follow links when exactly one resource of ``kinds``
+        could be meant (see ``relation``).
+        """
+        return list(self.relation(resource, path, kinds, widen).targets)
+
+    def relation(
+        self, resource: Resource, path: str, kinds: Iterable[str] = (), widen: bool = False
+    ) -> Relation:
+        """What ``path`` points at, with candidates and the reason when a plan cannot say.
+
+        References through locals (without the configuration) or ``each.value`` over a map
+        are narrowed to the resources of ``kinds`` in the module instance they sit in (or
+        the nearest enclosing one that has such resources): one candidate is the target;
+        several are candidates; none leaves the relation unresolved, naming the expression.
         """
         wanted = set(kinds)
-        found_here = self._related(resource, path, wanted)
-        if found_here or not (widen and wanted):
-            return found_here
+        exact = self._related(resource, path, wanted)
+        at = path
+        if not exact and widen and wanted:
+            exact, at = self._widened(resource, path, wanted)
+        loose = _loose_for(resource, at)
+        if loose is None or not wanted or not is_unknown(resource.get(at)):
+            return Relation(tuple(exact))
+        pool = [r for r in self._narrowed(loose, frozenset(wanted)) if r not in exact]
+        named = ", ".join(loose.expressions) or "a reference"
+        if not pool:
+            if exact:
+                return Relation(tuple(exact))
+            return Relation(
+                (), (), Unknown(f"{at} comes from {named}, which the plan does not record")
+            )
+        if len(pool) == 1 and not exact:
+            return Relation(tuple(pool))
+        listed = ", ".join(r.address for r in pool)
+        lead = "may also be" if exact else "is one of"
+        return Relation(
+            tuple(exact),
+            tuple(pool),
+            Unknown(f"{at} {lead} {listed} (through {named}, which the plan does not record)"),
+        )
+
+    def _widened(
+        self, resource: Resource, path: str, wanted: set[str]
+    ) -> tuple[list[Resource], str]:
         parts = path.split(".")
         while len(parts) > 1:
             parts.pop()
             if parts[-1].isdigit():
                 continue
-            found = self._related(resource, ".".join(parts), wanted)
-            if found:
-                return found
-        return []
+            shorter = ".".join(parts)
+            found = self._related(resource, shorter, wanted)
+            if found or shorter in resource.loose:
+                return found, shorter
+        return [], path
+
+    def _narrowed(self, loose: Loose, wanted: frozenset[str]) -> list[Resource]:
+        found: dict[int, Resource] = {}
+        for address in loose.addresses:
+            target = self._by_address.get(address)
+            if target is not None and target.kind in wanted:
+                found.setdefault(id(target), target)
+        for scope in loose.scopes:
+            for target in self._nearest(scope, wanted):
+                found.setdefault(id(target), target)
+        return list(found.values())
+
+    def _nearest(self, scope: ModuleInstance, wanted: frozenset[str]) -> list[Resource]:
+        """Resources of ``wanted`` kinds in a module instance (and its children), else in
+        the nearest enclosing instance that has any."""
+        key = (scope, wanted)
+        cached = self._nearest_cache.get(key)
+        if cached is None:
+            pool = self.of_kind(*sorted(wanted))
+            level = scope
+            while True:
+                prefix = "".join(f"module.{n}{k}." for n, k in level)
+                cached = [r for r in pool if r.address.startswith(prefix)]
+                if cached or not level:
+                    break
+                level = level[:-1]
+            self._nearest_cache[key] = cached
+        return list(cached)
 
     def _related(self, resource: Resource, path: str, wanted: set[str]) -> list[Resource]:
         found: dict[int, Resource] = {}  # by identity: live addresses may repeat across kinds
-        for value in _leaf_values(resource.get(path)):
+        for value in _leaf_values(values_at(resource, path)):
             if isinstance(value, str):
                 for target in self._by_id.get(value, ()):
                     found.setdefault(id(target), target)
@@ -251,23 +259,61 @@ class Inventory:
                 found.setdefault(id(pointed), pointed)
         return [r for r in found.values() if not wanted or r.kind in wanted]
 
-    def referring(self, target: Resource, kind: str, path: str) -> list[Resource]:
-        """Resources of ``kind`` whose ``path`` points at ``target`` (indexed on first use)."""
-        key = (kind, path)
+    def referring(
+        self, target: Resource, kind: str, path: str, target_kinds: Iterable[str] = ()
+    ) -> list[Resource]:
+        """Resources of ``kind`` whose ``path`` points at ``target`` (indexed on first use).
+
+        ``target_kinds``: the kinds ``path`` can point at (default: the target's own), used
+        to narrow references a plan could not follow.
+        """
+        return list(self._reverse_index(kind, path, target, target_kinds)[0].get(id(target), ()))
+
+    def maybe_referring(
+        self, target: Resource, kind: str, path: str, target_kinds: Iterable[str] = ()
+    ) -> list[Resource]:
+        """Resources of ``kind`` whose ``path`` may point at ``target``: it is one of several
+        candidates a plan cannot tell apart."""
+        return list(self._reverse_index(kind, path, target, target_kinds)[1].get(id(target), ()))
+
+    def _reverse_index(
+        self, kind: str, path: str, target: Resource, target_kinds: Iterable[str]
+    ) -> tuple[dict[int, list[Resource]], dict[int, list[Resource]]]:
+        kinds = tuple(sorted(set(target_kinds) or {target.kind}))
+        key = (kind, path, kinds)
         index = self._reverse.get(key)
         if index is None:
-            index = defaultdict(list)
+            index = ({}, {})
             for resource in self.of_kind(kind):
-                for pointed in self.related(resource, path):
-                    index[id(pointed)].append(resource)
+                rel = self.relation(resource, path, kinds)
+                for pointed in self._related(resource, path, set()):
+                    index[0].setdefault(id(pointed), []).append(resource)
+                for pointed in rel.targets:
+                    bucket = index[0].setdefault(id(pointed), [])
+                    if resource not in bucket:
+                        bucket.append(resource)
+                for maybe in rel.candidates:
+                    index[1].setdefault(id(maybe), []).append(resource)
             self._reverse[key] = index
-        return list(index.get(id(target), ()))
+        return index
 
     def fact(self, name: str, resource: Resource) -> Any:
         return self._facts.get((name, id(resource)))
 
     def set_fact(self, name: str, resource: Resource, value: Any) -> None:
         self._facts[(name, id(resource))] = value
+
+
+def _loose_for(resource: Resource, path: str) -> Loose | None:
+    """Loose references recorded at ``path``, its item-less form, or an enclosing attribute."""
+    if not resource.loose:
+        return None
+    parts = [p for p in path.split(".") if not p.isdigit()]
+    for candidate in (path, *(".".join(parts[:n]) for n in range(len(parts), 0, -1))):
+        found = resource.loose.get(candidate)
+        if found is not None:
+            return found
+    return None
 
 
 def _leaf_values(value: Any) -> Iterator[Any]:

@@ -6,7 +6,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from archproof.inventory.model import Inventory, Resource, Unknown, is_unknown, own_reason
+from archproof.inventory.links import linked
+from archproof.inventory.model import (
+    Inventory,
+    Resource,
+    Unknown,
+    first_unknown,
+    is_unknown,
+    is_unset,
+    values_at,
+)
 
 PUBLIC, PRIVATE, ISOLATED = "public", "private", "isolated"
 DEFAULT_ROUTES = ("0.0.0.0/0", "::/0")
@@ -212,44 +221,41 @@ SUBNET_GROUP_PATHS = {
 def subnets_of(inv: Inventory, resource: Resource) -> tuple[list[Resource], Unknown | None]:
     """The subnets a resource sits in, and why that list may be incomplete."""
     if resource.kind in SUBNET_GROUP_PATHS:
-        path, kinds = SUBNET_GROUP_PATHS[resource.kind]
-        groups = inv.related(resource, path, kinds=kinds)
-        if not groups:
-            value = resource.get(path)
-            if own_reason(value) is not None:
-                return [], own_reason(value)  # e.g. what the local control plane cannot show
-            if value in (None, "") and resource.kind == "aws_rds_cluster_instance":
-                clusters = inv.related(resource, "cluster_identifier", kinds=("aws_rds_cluster",))
-                if clusters:
-                    return subnets_of(inv, clusters[0])
-            why = (
-                "its subnet group is not in the inventory"
-                if value not in (None, "")
-                else "no subnet group (default VPC)"
-            )
-            return [], Unknown(why)
-        found: list[Resource] = []
-        gap: Unknown | None = None
-        for group in groups:
-            subnets, missing = subnets_of(inv, group)
-            found.extend(subnets)
-            gap = gap or missing
-        return found, gap
-    found = []
-    gap = None
+        return _subnets_through_group(inv, resource)
+    found: list[Resource] = []
+    gap: Unknown | None = None
     for path in SUBNET_PATHS.get(resource.kind, ()):
         if found and is_unknown(resource.get(path)):
             break  # a computed alternative (subnet_mapping beside subnets) adds nothing
-        targets = inv.related(resource, path, kinds=("aws_subnet", "aws_default_subnet"))
+        value = values_at(resource, path)
+        if value in (None, "", []) or is_unset(value):
+            continue
+        targets, missing = linked(inv, resource, path, SUBNET_KINDS, "subnet")
         found.extend(t for t in targets if t not in found)
-        value = resource.get(path)
-        known = [v for v in _leaves(value) if isinstance(v, str)]
-        if is_unknown(value) and not targets:
-            gap = Unknown(f"{path} is known only after apply and names no planned subnet")
-        elif len(known) > len([t for t in targets if set(t.ids) & set(known)]):
-            absent = [v for v in known if not inv.by_id(v)]
-            if absent:
-                gap = Unknown(f"{path} names subnets not in the inventory: {', '.join(absent)}")
+        gap = first_unknown(gap, missing)
+    return found, gap
+
+
+SUBNET_KINDS = ("aws_subnet", "aws_default_subnet")
+
+
+def _subnets_through_group(
+    inv: Inventory, resource: Resource
+) -> tuple[list[Resource], Unknown | None]:
+    path, kinds = SUBNET_GROUP_PATHS[resource.kind]
+    value = resource.get(path)
+    if value in (None, "") or is_unset(value):
+        if resource.kind == "aws_rds_cluster_instance":
+            clusters = inv.related(resource, "cluster_identifier", kinds=("aws_rds_cluster",))
+            if clusters:
+                return subnets_of(inv, clusters[0])
+        return [], Unknown(f"{path} is not set: the service places it in the default VPC")
+    groups, gap = linked(inv, resource, path, kinds, "subnet group")
+    found: list[Resource] = []
+    for group in groups:
+        subnets, missing = subnets_of(inv, group)
+        found.extend(s for s in subnets if s not in found)
+        gap = first_unknown(gap, missing)
     return found, gap
 
 
@@ -272,7 +278,9 @@ def zones_of(inv: Inventory, resource: Resource) -> tuple[set[str], Unknown | No
         if isinstance(zone, str) and zone:
             zones.add(zone)
         else:
-            gap = gap or Unknown(f"the zone of {subnet.address} is known only after apply")
+            gap = first_unknown(
+                gap, Unknown(f"the zone of {subnet.address} is known only after apply")
+            )
     if not subnets:
         own = resource.get("availability_zones")
         if own in (None, []):
@@ -281,7 +289,7 @@ def zones_of(inv: Inventory, resource: Resource) -> tuple[set[str], Unknown | No
             if isinstance(zone, str):
                 zones.add(zone)
             elif is_unknown(zone):
-                gap = gap or Unknown("availability zone known only after apply")
+                gap = first_unknown(gap, Unknown("availability zone known only after apply"))
         if isinstance(own, Unknown):
             gap = own
     return zones, gap

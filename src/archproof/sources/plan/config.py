@@ -1,32 +1,80 @@
 """Plan-time relations: resolve ``configuration`` references to planned resource addresses.
 
 Ids are unknown before apply, so a plan says "this subnet's vpc_id is aws_vpc.main.id"
-only in its configuration. References are followed through module inputs (``var.x``)
-and module outputs (``module.net.private_subnet_ids``), per module instance.
+only in its configuration. References are followed through module inputs (``var.x``),
+module outputs (``module.net.private_subnet_ids``), ``for_each`` (``each.value``) and —
+when the configuration's HCL is at hand — locals, per module instance.
+
+What cannot be followed is kept as a *dead end* (``local.this_sg_id`` in
+``module.security_group``): the inventory later narrows it to the resources of the kind
+a control asks for in that module instance. What can be followed only broadly (``each.value``
+over a map of settings) is kept as *broad* targets: candidates, not facts.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 from archproof.sources.plan.address import ANY_KEY, Address, split_steps
 
 Scope = tuple[tuple[str, str], ...]
-_NOT_RESOURCES = {"local", "count", "each", "path", "terraform", "self"}
-_MAX_DEPTH = 12
+_NOT_RESOURCES = {"count", "path", "terraform", "self"}
+_MAX_DEPTH = 16
+
+
+class LocalsSource(Protocol):
+    def references(self, module: tuple[str, ...], name: str) -> list[str] | None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class DeadEnd:
+    """A reference the plan does not let us follow, and the module instance it is in."""
+
+    expression: str
+    scope: Scope
+
+
+@dataclass(slots=True)
+class Resolution:
+    exact: dict[Address, None] = field(default_factory=dict)
+    broad: dict[Address, None] = field(default_factory=dict)
+    dead_ends: dict[DeadEnd, None] = field(default_factory=dict)
+
+    def add(self, other: Resolution, exact: bool = True) -> None:
+        (self.exact if exact else self.broad).update(other.exact)
+        self.broad.update(other.broad)
+        self.dead_ends.update(other.dead_ends)
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """Where an expression sits: its module instance, instance key and ``for_each``."""
+
+    scope: Scope
+    key: str = ""
+    each: tuple[str, ...] = ()
+    """References of the enclosing block's ``for_each`` expression (for ``each.value``)."""
 
 
 def _as_dict(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
+def _refs_of(expression: Any) -> list[str]:
+    return [r for r in _as_dict(expression).get("references") or [] if isinstance(r, str)]
+
+
 class ConfigIndex:
     """Looks up configuration modules/resources and resolves references."""
 
-    def __init__(self, configuration: Any, planned: Iterable[Address]) -> None:
+    def __init__(
+        self, configuration: Any, planned: Iterable[Address], locals_: LocalsSource | None = None
+    ) -> None:
         self._root = _as_dict(_as_dict(configuration).get("root_module"))
+        self._locals = locals_
         self._keyed: dict[tuple[tuple[str, ...], str], dict[str, list[Address]]] = defaultdict(
             lambda: defaultdict(list)
         )
@@ -36,6 +84,10 @@ class ConfigIndex:
                 part = "data." + part
             self._keyed[(address.config_module_path, part)][address.key].append(address)
         self._config_resources: dict[tuple[str, ...], dict[str, dict[str, Any]]] = {}
+
+    @property
+    def reads_locals(self) -> bool:
+        return self._locals is not None
 
     def module(self, path: tuple[str, ...]) -> dict[str, Any]:
         node = self._root
@@ -57,67 +109,123 @@ class ConfigIndex:
             part = "data." + part
         return self._config_resources[path].get(part, {})
 
-    def resolve(
-        self,
-        refs: Iterable[str],
-        scope: Scope,
-        key: str = "",
-        correlate: bool = False,
-        depth: int = 0,
-    ) -> list[Address]:
-        found: dict[Address, None] = {}
-        for ref in most_specific([r for r in refs if isinstance(r, str)]):
-            for target in self._resolve_one(ref, scope, key, correlate, depth):
-                found[target] = None
-        return list(found)
+    def context_of(self, address: Address) -> Context:
+        """The context of a resource's own expressions."""
+        each = tuple(_refs_of(self.resource_config(address).get("for_each_expression")))
+        return Context(address.modules, address.key, each)
 
-    def _resolve_one(
-        self, ref: str, scope: Scope, key: str, correlate: bool, depth: int
-    ) -> list[Address]:
+    def resolve(
+        self, refs: Iterable[str], context: Context, correlate: bool = False, depth: int = 0
+    ) -> Resolution:
+        result = Resolution()
+        for ref in most_specific([r for r in refs if isinstance(r, str)]):
+            result.add(self._resolve_one(ref, context, correlate, depth))
+        return result
+
+    def _resolve_one(self, ref: str, context: Context, correlate: bool, depth: int) -> Resolution:
         if depth > _MAX_DEPTH:
-            return []
+            return Resolution(dead_ends={DeadEnd(ref, context.scope): None})
         steps = split_steps(ref)
         if len(steps) < 2 or steps[0][0] in _NOT_RESOURCES:
-            return []
+            return Resolution()
         head = steps[0][0]
         if head == "var":
-            if not scope:
-                return []
-            parent, call = scope[:-1], scope[-1][0]
-            module_call = _as_dict(
-                _as_dict(self.module(tuple(n for n, _ in parent)).get("module_calls")).get(call)
-            )
-            expr = _as_dict(_as_dict(module_call.get("expressions")).get(steps[1][0]))
-            return self.resolve(expr.get("references") or [], parent, "", False, depth + 1)
+            return self._variable(steps[1][0], context, depth)
+        if head == "local":
+            return self._local(ref, steps[1][0], context, correlate, depth)
+        if head == "each":
+            return self._each(ref, context, depth)
         if head == "module":
-            name, index = steps[1]
-            if len(steps) < 3:
-                return []
-            child: Scope = (*scope, (name, index or ANY_KEY))
-            outputs = _as_dict(self.module(tuple(n for n, _ in child)).get("outputs"))
-            expr = _as_dict(_as_dict(outputs.get(steps[2][0])).get("expression"))
-            targets = self.resolve(expr.get("references") or [], child, "", False, depth + 1)
-            element = steps[2][1]  # module.net.private_subnet_ids[0]: one element of a splat
-            if element and len({(t.type, t.name) for t in targets}) == 1:
-                picked = [t for t in targets if t.key == element]
-                return picked or targets
-            return targets
+            return self._output(steps, context, depth)
         if head == "data":
             if len(steps) < 3:
-                return []
+                return Resolution()
             part, explicit = f"data.{steps[1][0]}.{steps[2][0]}", steps[2][1]
         else:
             part, explicit = f"{head}.{steps[1][0]}", steps[1][1]
+        return Resolution(exact=dict.fromkeys(self._instances(part, explicit, context, correlate)))
+
+    def _instances(
+        self, part: str, explicit: str, context: Context, correlate: bool
+    ) -> list[Address]:
+        scope = context.scope
         by_key = self._keyed.get((tuple(n for n, _ in scope), part))
         if by_key is None:
             return []
         if explicit and not explicit.startswith("[count") and not explicit.startswith("[each"):
             return [a for a in by_key.get(explicit, ()) if _in_scope(a, scope)]
-        if correlate and key:
-            same = [a for a in by_key.get(key, ()) if _in_scope(a, scope)]
+        if correlate and context.key:
+            same = [a for a in by_key.get(context.key, ()) if _in_scope(a, scope)]
             if same:
                 return same
         return [a for group in by_key.values() for a in group if _in_scope(a, scope)]
+
+    def _variable(self, name: str, context: Context, depth: int) -> Resolution:
+        """``var.x`` in a module instance: the caller's expression for ``x``."""
+        scope = context.scope
+        if not scope:
+            return Resolution()  # a root variable holds a value, not a resource
+        parent, (call, instance) = scope[:-1], scope[-1]
+        module_call = _as_dict(
+            _as_dict(self.module(tuple(n for n, _ in parent)).get("module_calls")).get(call)
+        )
+        expr = _as_dict(_as_dict(module_call.get("expressions")).get(name))
+        caller = Context(
+            parent,
+            instance if instance != ANY_KEY else "",
+            tuple(_refs_of(module_call.get("for_each_expression"))),
+        )
+        refs = _refs_of(expr)
+        return self.resolve(refs, caller, correlated(refs), depth + 1)
+
+    def _local(
+        self, ref: str, name: str, context: Context, correlate: bool, depth: int
+    ) -> Resolution:
+        found = (
+            self._locals.references(tuple(n for n, _ in context.scope), name)
+            if self._locals is not None
+            else None
+        )
+        if found is None:
+            return Resolution(dead_ends={DeadEnd(f"local.{name}", context.scope): None})
+        inner = self.resolve(found, Context(context.scope), False, depth + 1)
+        if correlate and context.key and inner.exact:
+            return _correlate(inner, context.key)
+        return inner
+
+    def _each(self, ref: str, context: Context, depth: int) -> Resolution:
+        """``each.value`` / ``each.key``: the enclosing block's ``for_each`` collection."""
+        if not context.each:
+            return Resolution(dead_ends={DeadEnd(ref, context.scope): None})
+        inner = self.resolve(context.each, Context(context.scope), False, depth + 1)
+        if context.key and inner.exact:
+            return _correlate(inner, context.key)
+        return inner
+
+    def _output(self, steps: list[tuple[str, str]], context: Context, depth: int) -> Resolution:
+        name, index = steps[1]
+        if len(steps) < 3:
+            return Resolution()
+        child: Scope = (*context.scope, (name, index or ANY_KEY))
+        outputs = _as_dict(self.module(tuple(n for n, _ in child)).get("outputs"))
+        refs = _refs_of(_as_dict(outputs.get(steps[2][0])).get("expression"))
+        found = self.resolve(refs, Context(child), False, depth + 1)
+        element = steps[2][1]  # module.net.private_subnet_ids[0]: one element of a splat
+        if element and len({(t.type, t.name) for t in found.exact}) == 1:
+            picked = [t for t in found.exact if t.key == element]
+            if picked:
+                found.exact = dict.fromkeys(picked)
+        return found
+
+
+def _correlate(inner: Resolution, key: str) -> Resolution:
+    """Instances keyed like the referring block are exact when one collection is named;
+    otherwise every instance is only a candidate."""
+    collections = {(a.modules, a.type, a.name) for a in inner.exact}
+    same = [a for a in inner.exact if a.key == key]
+    if len(collections) == 1 and same:
+        return Resolution(dict.fromkeys(same), inner.broad, inner.dead_ends)
+    return Resolution({}, {**inner.broad, **inner.exact}, inner.dead_ends)
 
 
 def _in_scope(address: Address, scope: Scope) -> bool:

@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import gc
-from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from archproof.inventory.model import Inventory, Resource, Unknown
 from archproof.sources.plan.address import Address, parse_address
-from archproof.sources.plan.config import ConfigIndex, correlated, walk_expressions
+from archproof.sources.plan.blocks import (
+    filled_elsewhere,
+    synthesize_blocks,
+    unset_left_to_provider,
+)
+from archproof.sources.plan.config import ConfigIndex, LocalsSource
+from archproof.sources.plan.hcl_locals import load_configuration
 from archproof.sources.plan.read import read_plan_document
+from archproof.sources.plan.relations import resolved_refs
 
 KIND_ALIASES = {
     "aws_alb": "aws_lb",
@@ -86,18 +92,34 @@ def _prior_values(document: dict[str, Any]) -> dict[str, dict[str, Any]]:
     }
 
 
-def load_plan(path: str | Path, source: str = "plan") -> Inventory:
-    """Load a plan; the cyclic GC is paused meanwhile (it rescans the growing heap: quadratic)."""
+def load_plan(
+    path: str | Path, source: str = "plan", tf_dir: str | Path | None = None
+) -> Inventory:
+    """Load a plan; the cyclic GC is paused meanwhile (it rescans the growing heap: quadratic).
+
+    ``tf_dir``: the configuration the plan was made from, to read what locals hold (plan
+    JSON does not record it); by default the plan's own folder when it holds that
+    configuration.
+    """
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _load_plan(path, source)
+        return _load_plan(path, source, tf_dir)
     finally:
         if enabled:
             gc.enable()
 
 
-def _load_plan(path: str | Path, source: str) -> Inventory:
+def _configuration_locals(
+    path: str | Path, document: dict[str, Any], tf_dir: str | Path | None
+) -> LocalsSource | None:
+    configuration = document.get("configuration")
+    if tf_dir is not None:
+        return load_configuration(Path(tf_dir), configuration, explicit=True)
+    return load_configuration(Path(path).parent, configuration, explicit=False)
+
+
+def _load_plan(path: str | Path, source: str, tf_dir: str | Path | None) -> Inventory:
     document = read_plan_document(path)
     changes: dict[str, dict[str, Any]] = {}
     deleted: set[str] = set()
@@ -119,7 +141,8 @@ def _load_plan(path: str | Path, source: str) -> Inventory:
         parsed = parse_address(address)
         if parsed is not None:
             addresses[address] = parsed
-    config = ConfigIndex(document.get("configuration"), addresses.values())
+    locals_ = _configuration_locals(path, document, tf_dir)
+    config = ConfigIndex(document.get("configuration"), addresses.values(), locals_)
     inventory = Inventory(
         source,
         origin=str(path),
@@ -127,6 +150,7 @@ def _load_plan(path: str | Path, source: str) -> Inventory:
             "terraform_version": document.get("terraform_version", ""),
             "format_version": document.get("format_version", ""),
             "deleted": sorted(deleted),
+            "configuration": str(getattr(locals_, "root", "")) or None,
         },
         never=("k8s_",),
     )
@@ -169,7 +193,8 @@ def _resource(
     if values is not None:
         expressions = config.resource_config(parsed).get("expressions")
         attributes = synthesize_blocks(values, expressions)
-        attributes = _filled_elsewhere(kind, attributes, expressions)
+        attributes = filled_elsewhere(kind, attributes, expressions)
+        attributes = unset_left_to_provider(attributes, expressions)
     tags = next(
         (
             t
@@ -185,167 +210,15 @@ def _resource(
             if isinstance(t, dict) and isinstance(t.get("key"), str)
         }
     ids = tuple(attributes[name] for name in ID_ATTRIBUTES if isinstance(attributes.get(name), str))
+    refs, loose = resolved_refs(parsed, attributes, config)
     return Resource(
         kind=kind,
         address=address,
         source=source,
         attributes=attributes,
         tags={k: v for k, v in tags.items() if isinstance(v, str)},
-        refs=_refs(parsed, attributes, config),
+        refs=refs,
+        loose=loose,
         ids=ids,
         missing=_NO_VALUES if values is None else None,
     )
-
-
-# Attributes a resource plans unknown when the configuration leaves them out, because
-# separate resources fill them in: a new security group's inline rules (rule resources),
-# a route table's routes (aws_route), an ACL's rules (aws_network_acl_rule), a bucket's
-# encryption, versioning and policy (their own resources since provider v4).
-_FILLED_ELSEWHERE: dict[str, dict[str, Any]] = {
-    "aws_security_group": {"ingress": [], "egress": []},
-    "aws_route_table": {"route": []},
-    "aws_network_acl": {"ingress": [], "egress": []},
-    "azurerm_network_security_group": {"security_rule": []},
-    "aws_s3_bucket": {
-        "server_side_encryption_configuration": [],
-        "versioning": [],
-        "logging": [],
-        "policy": None,
-    },
-}
-
-
-def _filled_elsewhere(kind: str, values: dict[str, Any], expressions: Any) -> dict[str, Any]:
-    """Unknown attributes the configuration does not write are empty here: the separate
-    resources that fill them (rules, routes, bucket configurations) are read on their own."""
-    if not isinstance(expressions, dict):
-        return values  # no configuration: nothing says the attribute was left out
-    empty = {
-        name: value
-        for name, value in _FILLED_ELSEWHERE.get(kind, {}).items()
-        if isinstance(values.get(name), Unknown) and name not in expressions
-    }
-    return {**values, **empty} if empty else values
-
-
-def synthesize_blocks(values: dict[str, Any], expressions: Any) -> dict[str, Any]:
-    """Blocks whose whole set is unknown (one element holds an unknown) rebuilt from config.
-
-    Terraform marks a set of blocks unknown as a whole when any element is unknown; the
-    configuration still says what each block holds: constants stay, references become
-    ``Unknown`` values whose targets the references name.
-    """
-    if not isinstance(expressions, dict):
-        return values
-    rebuilt = dict(values)
-    for name, configured in expressions.items():
-        if not isinstance(rebuilt.get(name), Unknown) or not isinstance(configured, list):
-            continue
-        if not all(isinstance(item, dict) for item in configured):
-            continue
-        rebuilt[name] = [_block_from_config(item) for item in configured]
-    return rebuilt
-
-
-def _block_from_config(item: dict[str, Any]) -> dict[str, Any]:
-    block: dict[str, Any] = {}
-    for key, expression in item.items():
-        if isinstance(expression, dict) and "constant_value" in expression:
-            block[key] = expression["constant_value"]
-        elif isinstance(expression, dict) and expression.get("references"):
-            block[key] = _AFTER_APPLY
-        elif isinstance(expression, list):
-            block[key] = [_block_from_config(i) for i in expression if isinstance(i, dict)]
-    return block
-
-
-def _refs(
-    parsed: Address, values: dict[str, Any], config: ConfigIndex
-) -> dict[str, tuple[str, ...]]:
-    expressions = config.resource_config(parsed).get("expressions")
-    if not expressions:
-        return {}
-    refs: dict[str, list[str]] = defaultdict(list)
-    block_map = _BlockMatcher(expressions, values)
-    for path, expression in walk_expressions(expressions):
-        raw = expression.get("references")
-        if not raw:
-            continue
-        targets = config.resolve(raw, parsed.modules, parsed.key, correlated(raw))
-        if not targets:
-            continue
-        names = [_render(t) for t in targets]
-        flat = ".".join(p for p in path if not p.isdigit())
-        refs[flat].extend(names)
-        planned_path = block_map.planned_path(path)
-        if planned_path and planned_path != flat:
-            refs[planned_path].extend(names)
-    return {k: tuple(dict.fromkeys(v)) for k, v in refs.items()}
-
-
-def _render(address: Address) -> str:
-    prefix = address.module_path + "." if address.modules else ""
-    mode = "data." if address.mode == "data" else ""
-    return f"{prefix}{mode}{address.type}.{address.name}{address.key}"
-
-
-class _BlockMatcher:
-    """Maps a configuration block item (``route.1.gateway_id``) to its planned list index.
-
-    Sets of blocks (routes, ingress rules) are reordered in planned values, so items
-    are matched by their constant attributes.
-    """
-
-    def __init__(self, expressions: dict[str, Any], values: dict[str, Any]) -> None:
-        self._expressions = expressions
-        self._values = values
-        self._cache: dict[tuple[str, int], int | None] = {}
-
-    def planned_path(self, path: tuple[str, ...]) -> str:
-        if len(path) < 3 or not path[1].isdigit():
-            return ""
-        index = self._match(path[0], int(path[1]))
-        if index is None:
-            return ""
-        return ".".join((path[0], str(index), *(p for p in path[2:] if not p.isdigit())))
-
-    def _match(self, block: str, config_index: int) -> int | None:
-        key = (block, config_index)
-        if key not in self._cache:
-            self._cache[key] = self._compute(block, config_index)
-        return self._cache[key]
-
-    def _compute(self, block: str, config_index: int) -> int | None:
-        configured = self._expressions.get(block)
-        planned = self._values.get(block)
-        if not isinstance(configured, list) or not isinstance(planned, list):
-            return None
-        if len(configured) == 1 and len(planned) == 1:
-            return 0
-        item = configured[config_index] if config_index < len(configured) else None
-        if not isinstance(item, dict):
-            return None
-        constants = {
-            k: e["constant_value"]
-            for k, e in item.items()
-            if isinstance(e, dict) and "constant_value" in e
-        }
-        if not constants:
-            return None
-        matches = [
-            position
-            for position, p in enumerate(planned)
-            if isinstance(p, dict)
-            and all(
-                _same(p.get(k), v)
-                for k, v in constants.items()
-                if not isinstance(p.get(k), Unknown)
-            )
-        ]
-        return matches[0] if len(matches) == 1 else None
-
-
-def _same(planned: Any, constant: Any) -> bool:
-    if planned == constant:
-        return True
-    return str(planned) == str(constant)

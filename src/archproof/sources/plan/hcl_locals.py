@@ -1,0 +1,223 @@
+"""What a configuration's locals refer to, read from its HCL (plan JSON leaves locals out).
+
+Plan JSON lists the references of every expression, but an expression that reads
+``local.this_sg_id`` only says that: what the local holds is not recorded
+(hashicorp/terraform#35674). With the configuration at hand, each module's ``locals``
+blocks are parsed with python-hcl2 and reduced to the references their expressions make.
+A module's folder comes from ``.terraform/modules/modules.json`` (what ``terraform init``
+wrote), else from a local ``source`` path relative to its caller.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from archproof.errors import PlanError
+from archproof.sources.plan.traversals import references_in
+
+ModulePath = tuple[str, ...]
+_RESOURCE_HEADER = re.compile(r'^\s*resource\s+"([\w-]+)"\s+"([\w-]+)"', re.MULTILINE)
+
+
+class ConfigurationLocals:
+    """The references of each module's locals, parsed on first use of that module."""
+
+    def __init__(self, root: Path, folders: dict[ModulePath, Path]) -> None:
+        self.root = root
+        self._folders = folders
+        self._parsed: dict[ModulePath, dict[str, list[str]]] = {}
+        self.notes: list[str] = []
+
+    def references(self, module: ModulePath, name: str) -> list[str] | None:
+        """References of ``local.<name>`` in ``module``; ``None`` when the HCL does not say."""
+        if module not in self._parsed:
+            folder = self._folders.get(module)
+            self._parsed[module] = self._read(folder) if folder is not None else {}
+        return self._parsed[module].get(name)
+
+    def _read(self, folder: Path) -> dict[str, list[str]]:
+        import hcl2
+
+        found: dict[str, list[str]] = {}
+        for path in sorted(folder.glob("*.tf")):
+            try:
+                text = path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as exc:
+                self.notes.append(f"{path}: not read ({exc})")
+                continue
+            blocks = "\n".join(locals_blocks(text))
+            if not blocks:
+                continue
+            try:
+                parsed = hcl2.loads(blocks)
+            except Exception as exc:  # python-hcl2 raises lark's errors and others
+                self.notes.append(f"{path}: locals not parsed ({type(exc).__name__})")
+                continue
+            for block in parsed.get("locals") or []:
+                for name, value in block.items():
+                    if not name.startswith("__"):
+                        found[name] = references_in(_text(value))
+        return found
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else json.dumps(value)
+
+
+def load_configuration(
+    root: Path, configuration: Any, explicit: bool
+) -> ConfigurationLocals | None:
+    """The locals of the configuration in ``root``, if it is the plan's configuration.
+
+    ``explicit``: the user named the folder, so a folder that is not the plan's
+    configuration is bad input; a folder found by default is then simply not used.
+    """
+    if not root.is_dir():
+        if explicit:
+            raise PlanError(str(root), "--tf-dir is not a folder")
+        return None
+    missing = _missing_root_resources(root, configuration)
+    if missing is not None:
+        if explicit:
+            raise PlanError(
+                str(root),
+                f"--tf-dir does not hold the plan's configuration ({missing} is not declared"
+                " in its .tf files)",
+            )
+        return None
+    return ConfigurationLocals(root, module_folders(root, configuration))
+
+
+def _missing_root_resources(root: Path, configuration: Any) -> str | None:
+    declared: set[str] = set()
+    files = list(root.glob("*.tf"))
+    if not files:
+        return "any resource"
+    for path in files:
+        try:
+            text = path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        declared.update(f"{t}.{n}" for t, n in _RESOURCE_HEADER.findall(text))
+    root_module = (configuration or {}).get("root_module") or {}
+    for resource in root_module.get("resources") or []:
+        address = resource.get("address") if isinstance(resource, dict) else None
+        managed = isinstance(address, str) and resource.get("mode") == "managed"
+        if managed and address not in declared:
+            return str(address)
+    return None
+
+
+def module_folders(root: Path, configuration: Any) -> dict[ModulePath, Path]:
+    """Folder of each module of the configuration (``()`` is the root)."""
+    folders: dict[ModulePath, Path] = {(): root}
+    manifest = root / ".terraform" / "modules" / "modules.json"
+    if manifest.is_file():
+        try:
+            entries = json.loads(manifest.read_text(encoding="utf-8")).get("Modules") or []
+        except (OSError, ValueError):
+            entries = []
+        for entry in entries:
+            key, folder = entry.get("Key"), entry.get("Dir")
+            if isinstance(key, str) and key and isinstance(folder, str):
+                folders[tuple(key.split("."))] = (root / folder).resolve()
+    root_module = (configuration or {}).get("root_module") or {}
+    for path, source in _module_calls(root_module, ()):
+        parent = folders.get(path[:-1])
+        if path not in folders and parent is not None and source.startswith(("./", "../")):
+            folders[path] = (parent / source).resolve()
+    return folders
+
+
+def _module_calls(module: Any, prefix: ModulePath) -> Iterator[tuple[ModulePath, str]]:
+    calls = module.get("module_calls") if isinstance(module, dict) else None
+    for name, call in (calls or {}).items():
+        if not isinstance(call, dict):
+            continue
+        path = (*prefix, name)
+        yield path, str(call.get("source") or "")
+        yield from _module_calls(call.get("module"), path)
+
+
+def locals_blocks(text: str) -> list[str]:
+    """The top-level ``locals { … }`` blocks of a .tf file, as written.
+
+    Only these are handed to the HCL parser: parsing whole module files costs seconds.
+    Strings (with interpolations), heredocs and comments are skipped while braces are
+    matched.
+    """
+    blocks: list[str] = []
+    depth, position, start = 0, 0, -1
+    length = len(text)
+    while position < length:
+        char = text[position]
+        if char == "#" or text.startswith("//", position):
+            position = _line_end(text, position)
+            continue
+        if text.startswith("/*", position):
+            end = text.find("*/", position + 2)
+            position = length if end < 0 else end + 2
+            continue
+        if char == '"':
+            position = _string_end(text, position + 1)
+            continue
+        if text.startswith("<<", position):
+            position = _heredoc_end(text, position)
+            continue
+        if char == "{":
+            if depth == 0 and re.search(r"(?:^|\n)[ \t]*locals[ \t]*$", text[:position]):
+                start = text.rfind("locals", 0, position)
+            depth += 1
+        elif char == "}":
+            depth = max(0, depth - 1)
+            if depth == 0 and start >= 0:
+                blocks.append(text[start : position + 1])
+                start = -1
+        position += 1
+    return blocks
+
+
+def _line_end(text: str, position: int) -> int:
+    end = text.find("\n", position)
+    return len(text) if end < 0 else end
+
+
+def _string_end(text: str, position: int) -> int:
+    """Past the closing quote of a string that starts at ``position``; ``${…}`` may nest."""
+    depth = 0
+    while position < len(text):
+        char = text[position]
+        if char == "\\":
+            position += 2
+            continue
+        if text.startswith("${", position) or text.startswith("%{", position):
+            depth += 1
+            position += 2
+            continue
+        if char == "}" and depth:
+            depth -= 1
+        elif char == '"' and not depth:
+            return position + 1
+        elif char == '"' and depth:
+            position = _string_end(text, position + 1)
+            continue
+        elif char == "\n" and not depth:
+            return position  # an unterminated string: stop at the line's end
+        position += 1
+    return position
+
+
+_HEREDOC = re.compile(r"<<-?([A-Za-z_][\w-]*)[ \t]*\n")
+
+
+def _heredoc_end(text: str, position: int) -> int:
+    match = _HEREDOC.match(text, position)
+    if match is None:
+        return position + 2
+    closing = re.compile(rf"^[ \t]*{re.escape(match.group(1))}[ \t]*$", re.MULTILINE)
+    end = closing.search(text, match.end())
+    return len(text) if end is None else end.end()

@@ -1,0 +1,80 @@
+"""A planned resource's relations: the references of each attribute, resolved."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from archproof.inventory.model import Loose, is_unknown
+from archproof.sources.plan.address import Address
+from archproof.sources.plan.blocks import BlockMatcher
+from archproof.sources.plan.config import ConfigIndex, correlated, walk_expressions
+
+
+def resolved_refs(
+    parsed: Address, values: dict[str, Any], config: ConfigIndex
+) -> tuple[dict[str, tuple[str, ...]], dict[str, Loose]]:
+    """Exact references per attribute path, and what could be followed only loosely."""
+    expressions = config.resource_config(parsed).get("expressions")
+    if not expressions:
+        return {}, {}
+    refs: dict[str, list[str]] = defaultdict(list)
+    loose: dict[str, list[Loose]] = defaultdict(list)
+    block_map = BlockMatcher(expressions, values)
+    context = config.context_of(parsed)
+    hint = "" if config.reads_locals else "; --tf-dir reads locals from the configuration"
+    for path, expression in walk_expressions(expressions):
+        raw = expression.get("references")
+        if not raw:
+            continue
+        found = config.resolve(raw, context, correlated(raw))
+        flat = ".".join(p for p in path if not p.isdigit())
+        planned_path = block_map.planned_path(path)
+        keys = [flat] if not planned_path or planned_path == flat else [flat, planned_path]
+        names = [_render(t) for t in found.exact]
+        if found.broad or found.dead_ends:
+            part = Loose(
+                tuple(_named(d.expression, d.scope, hint) for d in found.dead_ends),
+                tuple(dict.fromkeys(d.scope for d in found.dead_ends)),
+                tuple(_render(t) for t in found.broad),
+            )
+            for key in keys:
+                loose[key].append(part)
+        for key in keys if names else ():
+            refs[key].extend(names)
+    for name, value in values.items():
+        if name not in expressions and _blocks_with_unknowns(value):
+            written = f'a dynamic "{name}" block (plan JSON does not record its expressions)'
+            loose[name].append(Loose((written,), (parsed.modules,)))
+    return (
+        {k: tuple(dict.fromkeys(v)) for k, v in refs.items()},
+        {k: _merge(parts) for k, parts in loose.items()},
+    )
+
+
+def _blocks_with_unknowns(value: Any) -> bool:
+    return (
+        isinstance(value, list)
+        and any(isinstance(item, dict) for item in value)
+        and is_unknown(value)
+    )
+
+
+def _named(expression: str, scope: tuple[tuple[str, str], ...], hint: str) -> str:
+    where = "".join(f"module.{n}{k}." for n, k in scope).rstrip(".") or "the root module"
+    extra = hint if expression.startswith("local.") else ""
+    return f"{expression} in {where}{extra}"
+
+
+def _merge(parts: list[Loose]) -> Loose:
+    return Loose(
+        tuple(dict.fromkeys(e for p in parts for e in p.expressions)),
+        tuple(dict.fromkeys(s for p in parts for s in p.scopes)),
+        tuple(dict.fromkeys(a for p in parts for a in p.addresses)),
+    )
+
+
+def _render(address: Address) -> str:
+    prefix = address.module_path + "." if address.modules else ""
+    mode = "data." if address.mode == "data" else ""
+    return f"{prefix}{mode}{address.type}.{address.name}{address.key}"
