@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from archproof.controls.api import Findings, Subject, control
-from archproof.controls.facts import intended_tier, is_set
+from archproof.controls.facts import is_set
+from archproof.controls.tiers import INTERNAL, TIER_PARAMS, intended_tier
+from archproof.inventory.defaults import ASG_HEALTH_CHECK, value_or_default
 from archproof.inventory.model import Resource, Unknown
 from archproof.inventory.network import subnet_tier, zones_of
 from archproof.verdict import Failed, Inconclusive
@@ -22,7 +24,7 @@ ZONES = {"min_zones": 2}
     "tier-zone-spread",
     needs=("aws_subnet", "aws_route_table"),
     severity="high",
-    params={**ZONES, "tiers": ["public", "private"], "tier_tag": "Tier", "tier_names": {}},
+    params={**ZONES, "tiers": ["public", "private"], **TIER_PARAMS},
 )
 def test_each_tier_spans_the_zones(subject: Subject) -> None:
     """Each documented subnet tier has subnets in at least the documented number of zones."""
@@ -30,7 +32,8 @@ def test_each_tier_spans_the_zones(subject: Subject) -> None:
     zones: dict[str, set[str]] = {t: set() for t in subject.params["tiers"]}
     unknown: list[str] = []
     for subnet in inv.of_kind("aws_subnet"):
-        tier = intended_tier(subnet, subject.params) or subnet_tier(inv, subnet)
+        meant = intended_tier(subnet, subject.params, inv)
+        tier = meant if meant not in (None, INTERNAL) else subnet_tier(inv, subnet)
         zone = subnet.get("availability_zone")
         if isinstance(tier, Unknown) or isinstance(zone, Unknown):
             unknown.append(subnet.address)
@@ -127,12 +130,17 @@ def test_autoscaling_replaces_instances_failing_lb_checks(
 ) -> None:
     """Auto-scaling groups replace instances that fail the load balancer's health check."""
     findings = Findings(resource)
-    kind = resource.get("health_check_type")
-    findings.check("health_check_type", kind, kind == "ELB", "'ELB'")
+    kind, decided_by = value_or_default(resource, "health_check_type", ASG_HEALTH_CHECK)
+    findings.check("health_check_type", kind, kind == "ELB", "'ELB'", decided_by)
     groups = is_set(subject, resource, "target_group_arns")
-    attached = subject.inventory.referring(
-        resource, "aws_autoscaling_attachment", "autoscaling_group_name"
-    )
+    attached = [
+        a
+        for attachment in (
+            "aws_autoscaling_attachment",
+            "aws_autoscaling_traffic_source_attachment",
+        )
+        for a in subject.inventory.referring(resource, attachment, "autoscaling_group_name")
+    ]
     balancers = is_set(subject, resource, "load_balancers")
     if attached or groups is True or balancers is True:
         pass
@@ -140,7 +148,8 @@ def test_autoscaling_replaces_instances_failing_lb_checks(
         findings.unknown("target_group_arns", groups)
     else:
         seen = resource.get("target_group_arns")
-        findings.fail("target_group_arns", seen or [], "attached to a load balancer target group")
+        shown = seen if isinstance(seen, list) else []
+        findings.fail("target_group_arns", shown, "attached to a load balancer target group")
     findings.close()
 
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from archproof.controls.api import Findings, Subject, control
-from archproof.inventory.model import Resource, Unknown
+from archproof.inventory.defaults import RDS_BACKUP_RETENTION, value_or_default
+from archproof.inventory.model import Resource, Unknown, first_block, is_unknown
 from archproof.verdict import Failed, Inconclusive
 
 RETENTION = {"backup_retention_days": 7}
@@ -29,9 +30,13 @@ def test_database_keeps_restorable_backups(subject: Subject, resource: Resource)
     """Databases keep automated backups (point-in-time restore) for the documented days."""
     findings = Findings(resource)
     days = int(subject.params["backup_retention_days"])
-    value = resource.get("backup_retention_period")
+    value, decided_by = value_or_default(resource, "backup_retention_period", RDS_BACKUP_RETENTION)
     findings.check(
-        "backup_retention_period", value, isinstance(value, int) and value >= days, f"≥ {days} days"
+        "backup_retention_period",
+        value,
+        isinstance(value, int) and value >= days,
+        f"≥ {days} days",
+        decided_by,
     )
     findings.close()
 
@@ -98,18 +103,30 @@ def test_backup_plan_keeps_copies(subject: Subject) -> None:
             f"{subject.test_id}: aws_backup_plan=none, required a plan with a scheduled rule"
         )
     problems: list[str] = []
+    undecided: list[str] = []
     for plan in plans:
         rules = plan.get("rule")
         if isinstance(rules, Unknown):
             raise Inconclusive(f"{plan.label}: rules known only after apply")
         for rule in rules or []:
-            lifecycle = (rule.get("lifecycle") or [{}])[0] if isinstance(rule, dict) else {}
-            keep = lifecycle.get("delete_after")
-            if rule.get("schedule") and (
-                keep in (None, 0) or (isinstance(keep, int) and keep >= days)
-            ):
+            if not isinstance(rule, dict):
+                continue
+            lifecycle = first_block(rule.get("lifecycle"))
+            keep = lifecycle if isinstance(lifecycle, Unknown) else lifecycle.get("delete_after")
+            schedule = rule.get("schedule")
+            if is_unknown(keep) or isinstance(schedule, Unknown):
+                undecided.append(
+                    f"{plan.label} rule {rule.get('rule_name')}: schedule or lifecycle"
+                )
+                continue
+            if schedule and (keep in (None, 0) or (isinstance(keep, int) and keep >= days)):
                 return
             problems.append(f"{plan.label} rule {rule.get('rule_name')}: delete_after={keep}")
+    if undecided:
+        raise Inconclusive(
+            f"{subject.test_id}: known only after apply: {'; '.join(undecided)}"
+            + (f"; {'; '.join(problems)}" if problems else "")
+        )
     raise Failed(
         f"{subject.test_id}: {'; '.join(problems) or 'no rules'}, required a scheduled rule "
         f"keeping backups ≥ {days} days"

@@ -227,7 +227,7 @@ def test_cluster_nodes_span_zones(subject: Subject, resource: Resource) -> None:
         findings.unknown("default_node_pool", pool)
     else:
         ok = isinstance(zones, list) and len(set(map(str, zones))) >= need
-        findings.check(f"{prefix}zones", zones or [], ok, f"≥ {need} zones")
+        findings.check(f"{prefix}zones", [] if zones is None else zones, ok, f"≥ {need} zones")
     findings.close()
 
 

@@ -6,12 +6,26 @@ from typing import Any
 
 from archproof.controls.api import Findings, Subject, control
 from archproof.controls.facts import is_set
-from archproof.inventory.model import Resource, Unknown, is_unknown
+from archproof.inventory.defaults import (
+    AMI_DECIDES_ROOT_ENCRYPTION,
+    S3_ENCRYPTION,
+    SQS_MANAGED_SSE,
+    value_or_default,
+)
+from archproof.inventory.model import (
+    UNSET_REASON,
+    Resource,
+    Unknown,
+    first_block,
+    is_unknown,
+    is_unset,
+)
 
 GDPR = {"GDPR": "Art. 32(1)(a)"}
 
 
 def _default_encryption_on(subject: Subject) -> bool:
+    """The account encrypts new volumes by default (a plan that enables it, or the live flag)."""
     return any(
         r.get("enabled") is True for r in subject.inventory.of_kind("aws_ebs_encryption_by_default")
     )
@@ -24,23 +38,25 @@ def _devices(resource: Resource) -> list[tuple[str, Any]]:
         mappings = resource.get("block_device_mappings")
         if isinstance(mappings, Unknown):
             return [("block_device_mappings", mappings)]
-        found = []
+        found: list[tuple[str, Any]] = []
         for position, mapping in enumerate(mappings or []):
-            ebs = (mapping.get("ebs") or [{}])[0] if isinstance(mapping, dict) else {}
-            if ebs:
+            ebs = first_block(mapping.get("ebs")) if isinstance(mapping, dict) else {}
+            if isinstance(ebs, Unknown):
+                found.append((f"block_device_mappings.{position}.ebs", ebs))
+            elif ebs:
                 found.append(
                     (f"block_device_mappings.{position}.ebs.encrypted", ebs.get("encrypted"))
                 )
         return found
-    found = []
+    devices: list[tuple[str, Any]] = []
     for block in ("root_block_device", "ebs_block_device"):
         items = resource.get(block)
         if isinstance(items, Unknown):
-            found.append((block, items))
+            devices.append((block, items))
         for position, item in enumerate(items if isinstance(items, list) else []):
             if isinstance(item, dict):
-                found.append((f"{block}.{position}.encrypted", item.get("encrypted")))
-    return found
+                devices.append((f"{block}.{position}.encrypted", item.get("encrypted")))
+    return devices
 
 
 def _volumes_here(subject: Subject, resource: Resource) -> bool:
@@ -59,12 +75,24 @@ def _volumes_here(subject: Subject, resource: Resource) -> bool:
 def test_block_storage_is_encrypted(subject: Subject, resource: Resource) -> None:
     """EBS volumes, instance disks and launch-template disks are encrypted."""
     findings = Findings(resource)
-    planned_default = subject.source.startswith("plan") and _default_encryption_on(subject)
-    for what, value in _devices(resource):
-        if planned_default and (is_unknown(value) or value in (None, False, "", "false")):
-            continue  # new volumes are encrypted by the account default the plan enables
-        findings.check(what, value, value in (True, "true"), "true")
+    account_default = _default_encryption_on(subject)
+    devices = _devices(resource)
+    if not devices and resource.kind == "aws_launch_template":
+        devices = [("block_device_mappings", _UNSET)]  # none declared: the AMI's volumes
+    for what, value in devices:
+        weak = is_unknown(value) or value in (None, False, "", "false")
+        if account_default and weak:
+            findings.note(f"{what} encrypted by the account's EBS encryption default")
+        elif is_unset(value) or (value is None and resource.kind != "aws_ebs_volume"):
+            findings.unknown(what, AMI_DECIDES_ROOT_ENCRYPTION)
+        elif value is None and resource.get("snapshot_id") not in (None, ""):
+            findings.unknown(what, "a volume from a snapshot is encrypted as the snapshot is")
+        else:
+            findings.check(what, value, value in (True, "true"), "true")
     findings.close()
+
+
+_UNSET = Unknown(UNSET_REASON)
 
 
 @control(
@@ -110,8 +138,11 @@ def bucket_encryption(subject: Subject, bucket: Resource) -> list[Any]:
         if not separate:
             return [inline]
         inline = None  # computed: it will mirror the separate configuration resource
-    for config in inline or []:
-        rules.extend(config.get("rule") or [] if isinstance(config, dict) else [])
+    for config in inline if isinstance(inline, list) else []:
+        rule = config.get("rule") if isinstance(config, dict) else None
+        if isinstance(rule, Unknown):
+            return [rule]
+        rules.extend(rule or [])
     for config in separate:
         rule = config.get("rule")
         if isinstance(rule, Unknown):
@@ -120,11 +151,11 @@ def bucket_encryption(subject: Subject, bucket: Resource) -> list[Any]:
     algorithms: list[Any] = []
     for rule in rules:
         default = (
-            (rule.get("apply_server_side_encryption_by_default") or [{}])[0]
+            first_block(rule.get("apply_server_side_encryption_by_default"))
             if isinstance(rule, dict)
             else {}
         )
-        algorithms.append(default.get("sse_algorithm"))
+        algorithms.append(default if isinstance(default, Unknown) else default.get("sse_algorithm"))
     return algorithms
 
 
@@ -141,6 +172,9 @@ def test_bucket_encrypts_by_default(subject: Subject, resource: Resource) -> Non
     findings = Findings(resource)
     wanted = str(subject.params["s3_sse"])
     algorithms = bucket_encryption(subject, resource)
+    decided_by = None
+    if not algorithms:  # no configuration anywhere: S3 encrypts every bucket by default
+        algorithms, decided_by = [S3_ENCRYPTION.value], S3_ENCRYPTION.decided_by
     accepted = {
         "aws:kms": ("aws:kms", "aws:kms:dsse"),
         "any": ("aws:kms", "aws:kms:dsse", "AES256"),
@@ -149,8 +183,8 @@ def test_bucket_encrypts_by_default(subject: Subject, resource: Resource) -> Non
     if any(isinstance(a, Unknown) for a in algorithms):
         findings.unknown("sse_algorithm", "known only after apply")
     else:
-        ok = bool(algorithms) and all(a in allowed for a in algorithms)
-        findings.check("sse_algorithm", algorithms or None, ok, f"one of {list(allowed)}")
+        ok = all(a in allowed for a in algorithms)
+        findings.check("sse_algorithm", algorithms, ok, f"one of {list(allowed)}", decided_by)
     findings.close()
 
 
@@ -191,12 +225,20 @@ def test_messages_encrypted_at_rest(subject: Subject, resource: Resource) -> Non
     """Queues and topics encrypt messages at rest."""
     findings = Findings(resource)
     key = is_set(subject, resource, "kms_master_key_id")
-    managed = resource.get("sqs_managed_sse_enabled") if resource.kind == "aws_sqs_queue" else None
     if isinstance(key, Unknown):
         findings.unknown("kms_master_key_id", key)
-    elif not key and managed is not True:
+    elif not key and resource.kind == "aws_sqs_queue":
+        managed, decided_by = value_or_default(resource, "sqs_managed_sse_enabled", SQS_MANAGED_SSE)
+        findings.check(
+            "sqs_managed_sse_enabled",
+            managed,
+            managed is True,
+            "true (or a KMS key)",
+            decided_by,
+        )
+    elif not key:
         seen = resource.get("kms_master_key_id")
-        findings.check("kms_master_key_id", seen, False, "a KMS key (or SQS-managed SSE)")
+        findings.fail("kms_master_key_id", seen, "a KMS key (SNS encrypts nothing by default)")
     findings.close()
 
 

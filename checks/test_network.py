@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from archproof.controls.api import Findings, Selector, Subject, control
-from archproof.controls.facts import intended_tier
-from archproof.inventory.model import Inventory, Resource, Unknown, is_unknown
+from archproof.controls.tiers import (
+    INTERNAL,
+    TIER_PARAMS,
+    describe_evidence,
+    intended_tier,
+    matches,
+    tier_intent,
+)
+from archproof.inventory.model import Inventory, Resource, Unknown, first_unknown, is_unknown
 from archproof.inventory.network import PUBLIC, default_route_targets, subnet_tier, subnets_of
 from archproof.verdict import Failed, Inconclusive
 
-TIER_PARAMS = {"tier_tag": "Tier", "tier_names": {}}
 ROUTING = (
     "aws_route_table",
     "aws_route_table_association",
@@ -22,13 +29,47 @@ ROUTING = (
 
 def _intends(tier: str) -> Selector:
     def select(subject: Subject, resource: Resource) -> bool:
-        return intended_tier(resource, subject.params) == tier
+        return intended_tier(resource, subject.params, subject.inventory) == tier
 
     return select
 
 
 def _tagged(subject: Subject, resource: Resource) -> bool:
-    return intended_tier(resource, subject.params) is not None
+    return intended_tier(resource, subject.params, subject.inventory) is not None
+
+
+def _effective_tiers(inv: Inventory) -> str:
+    counts: dict[str, int] = {}
+    for subnet in inv.of_kind("aws_subnet"):
+        tier = subnet_tier(inv, subnet)
+        name = "undecided" if isinstance(tier, Unknown) else tier
+        counts[name] = counts.get(name, 0) + 1
+    return ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "none"
+
+
+def _no_declared_tier(subject: Subject) -> str:
+    return (
+        f"no subnet declares its tier ({describe_evidence(subject.params)});"
+        f" effective tiers from routes: {_effective_tiers(subject.inventory)}"
+    )
+
+
+def _no_intended(tier: str) -> Callable[[Subject], str]:
+    def explain(subject: Subject) -> str:
+        declared = [
+            i
+            for s in subject.inventory.of_kind("aws_subnet")
+            if (i := intended_tier(s, subject.params, subject.inventory)) is not None
+        ]
+        if not declared:
+            return _no_declared_tier(subject)
+        meant = ", ".join(sorted(set(declared)))
+        return (
+            f"no subnet is meant to be {tier} (meant: {meant}); effective tiers from"
+            f" routes: {_effective_tiers(subject.inventory)}"
+        )
+
+    return explain
 
 
 @control(
@@ -68,13 +109,17 @@ def test_documented_tiers_exist(subject: Subject) -> None:
     severity="high",
     params=TIER_PARAMS,
     select=_tagged,
+    unselected=_no_declared_tier,
 )
 def test_subnet_routes_match_its_tier(subject: Subject, resource: Resource) -> None:
     """A subnet's routes make it the tier it is meant to be (public, private or isolated)."""
     findings = Findings(resource)
-    wanted = intended_tier(resource, subject.params)
+    found = tier_intent(resource, subject.params, subject.inventory)
+    wanted, evidence = found if found is not None else (None, "")
     tier = subnet_tier(subject.inventory, resource)
-    findings.check("tier (from routes)", tier, tier == wanted, repr(wanted))
+    required = "'private' or 'isolated'" if wanted == INTERNAL else repr(wanted)
+    ok = isinstance(tier, str) and matches(wanted, tier)
+    findings.check("tier (from routes)", tier, ok, f"{required} ({evidence})")
     findings.close()
 
 
@@ -85,6 +130,7 @@ def test_subnet_routes_match_its_tier(subject: Subject, resource: Resource) -> N
     severity="high",
     params=TIER_PARAMS,
     select=_intends("private"),
+    unselected=_no_intended("private"),
 )
 def test_private_subnets_egress_through_nat(subject: Subject, resource: Resource) -> None:
     """Private subnets reach the internet only through a NAT gateway in a public subnet."""
@@ -152,7 +198,11 @@ def test_workloads_sit_in_non_public_subnets(subject: Subject, resource: Resourc
 
 
 def _declared_subnet_or_instance(subject: Subject, resource: Resource) -> bool:
-    return resource.kind != "aws_subnet" or intended_tier(resource, subject.params) is not None
+    """instances, and subnets that say which tier they are meant to be"""
+    return (
+        resource.kind != "aws_subnet"
+        or intended_tier(resource, subject.params, subject.inventory) is not None
+    )
 
 
 @control(
@@ -168,7 +218,7 @@ def test_no_public_addresses_outside_public_tier(subject: Subject, resource: Res
     inv = subject.inventory
     findings = Findings(resource)
     if resource.kind == "aws_subnet":
-        if intended_tier(resource, subject.params) != PUBLIC:
+        if intended_tier(resource, subject.params, inv) != PUBLIC:
             value = resource.get("map_public_ip_on_launch")
             findings.check("map_public_ip_on_launch", value, value in (False, None), "false")
     else:
@@ -177,7 +227,8 @@ def test_no_public_addresses_outside_public_tier(subject: Subject, resource: Res
         if not subnets and gap is None:
             findings.unknown("subnet", "none named: it would land in the default VPC")
         elif gap is not None or any(isinstance(t, Unknown) for t in tiers):
-            findings.unknown("subnet tier", gap or next(t for t in tiers if isinstance(t, Unknown)))
+            undecided = first_unknown(gap, *tiers)
+            findings.unknown("subnet tier", undecided if undecided is not None else "undecided")
         elif tiers and PUBLIC not in tiers:
             assoc = resource.get("associate_public_ip_address")
             findings.check("associate_public_ip_address", assoc, assoc in (False, None), "false")
@@ -223,7 +274,8 @@ def _allows_from_anywhere(rule: dict[str, object], ports: list[int]) -> bool | U
     needs=("aws_network_acl", "aws_network_acl_rule"),
     severity="medium",
     params={**TIER_PARAMS, "admin_ports": [22, 3389]},
-    select=lambda s, r: intended_tier(r, s.params) not in (None, PUBLIC),
+    select=lambda s, r: intended_tier(r, s.params, s.inventory) not in (None, PUBLIC),
+    unselected=_no_intended("private or isolated"),
 )
 def test_private_subnets_have_a_restrictive_acl(subject: Subject, resource: Resource) -> None:
     """Private subnets have their own network ACL, refusing admin ports from anywhere."""

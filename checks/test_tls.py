@@ -7,7 +7,8 @@ import datetime as dt
 from archproof.controls.api import Findings, Subject, control
 from archproof.controls.facts import internet_facing
 from archproof.controls.tls import minimum_tls, version_tuple
-from archproof.inventory.model import Resource, Unknown, is_unknown
+from archproof.inventory.links import linked
+from archproof.inventory.model import Resource, Unknown, first_block, is_unknown
 
 LISTENERS = ("aws_lb_listener",)
 SECURE = ("HTTPS", "TLS")
@@ -18,8 +19,15 @@ def _lb_of(subject: Subject, listener: Resource) -> Resource | None:
     return found[0] if found else None
 
 
+def _protocol(listener: Resource) -> str | Unknown:
+    value = listener.get("protocol")
+    return value if isinstance(value, Unknown) else str(value or "").upper()
+
+
 def _secure(subject: Subject, listener: Resource) -> bool:
-    return str(listener.get("protocol") or "").upper() in SECURE
+    """TLS listeners, and listeners whose protocol is not known yet (judged inconclusive)."""
+    protocol = _protocol(listener)
+    return isinstance(protocol, Unknown) or protocol in SECURE
 
 
 def _public_lb(subject: Subject, lb: Resource) -> bool:
@@ -61,33 +69,38 @@ def test_listener_certificate_is_valid(subject: Subject, resource: Resource) -> 
     """TLS listeners present an issued certificate that does not expire soon."""
     inv = subject.inventory
     findings = Findings(resource)
-    certs = certificates(subject, resource)
+    protocol = _protocol(resource)
+    if isinstance(protocol, Unknown):
+        findings.unknown("protocol", protocol)
+    certs, gap = certificates(subject, resource)
     for extra in inv.referring(resource, "aws_lb_listener_certificate", "listener_arn"):
-        certs += certificates(subject, extra)
+        certs += certificates(subject, extra)[0]
     arn = resource.get("certificate_arn")
-    if not certs:
-        if arn in (None, ""):
-            findings.fail("certificate_arn", arn, "an ACM certificate")
-        else:
-            findings.unknown(
-                "certificate", f"{arn} is not in the inventory (other region or account?)"
-            )
+    if gap is not None:
+        findings.unknown("certificate", gap)
+    elif not certs and arn in (None, ""):
+        findings.fail("certificate_arn", arn, "an ACM certificate")
     limit = dt.datetime.now(dt.UTC) + dt.timedelta(days=int(subject.params["min_cert_days"]))
     for cert in certs:
         _judge_certificate(subject, cert, limit, findings)
     findings.close()
 
 
-def certificates(subject: Subject, holder: Resource) -> list[Resource]:
-    """Certificates an ARN attribute names, also through an ``aws_acm_certificate_validation``."""
+def certificates(subject: Subject, holder: Resource) -> tuple[list[Resource], Unknown | None]:
+    """Certificates an ARN attribute names, also through an ``aws_acm_certificate_validation``,
+    and why that list may be incomplete (an ARN of another account or region, a reference the
+    plan could not follow)."""
     kinds = ("aws_acm_certificate", "aws_acm_certificate_validation")
     found: list[Resource] = []
-    for target in subject.inventory.related(holder, "certificate_arn", kinds=kinds):
+    if holder.get("certificate_arn") in (None, ""):
+        return found, None
+    targets, gap = linked(subject.inventory, holder, "certificate_arn", kinds, "certificate")
+    for target in targets:
         if target.kind == "aws_acm_certificate_validation":
             found += subject.inventory.related(target, "certificate_arn", kinds=kinds[:1])
         else:
             found.append(target)
-    return found
+    return found, gap
 
 
 def _judge_certificate(
@@ -151,7 +164,8 @@ def test_listener_tls_policy_is_modern(subject: Subject, resource: Resource) -> 
 
 
 def _plain_http_public(subject: Subject, listener: Resource) -> bool:
-    if str(listener.get("protocol") or "").upper() != "HTTP":
+    protocol = _protocol(listener)
+    if not isinstance(protocol, Unknown) and protocol != "HTTP":
         return False
     lb = _lb_of(subject, listener)
     return lb is None or _public_lb(subject, lb)
@@ -161,13 +175,19 @@ def _plain_http_public(subject: Subject, listener: Resource) -> bool:
 def test_http_only_redirects_to_https(resource: Resource) -> None:
     """Plain HTTP on a public load balancer answers only with a redirect to HTTPS."""
     findings = Findings(resource)
+    protocol = _protocol(resource)
+    if isinstance(protocol, Unknown):
+        findings.unknown("protocol", protocol)
+        findings.close()
     actions = resource.get("default_action")
     if isinstance(actions, Unknown):
         findings.unknown("default_action", actions)
     for action in actions if isinstance(actions, list) else []:
         kind = action.get("type") if isinstance(action, dict) else None
-        redirect = (action.get("redirect") or [{}])[0] if isinstance(action, dict) else {}
-        if kind != "redirect":
+        redirect = first_block(action.get("redirect")) if isinstance(action, dict) else {}
+        if isinstance(kind, Unknown) or isinstance(redirect, Unknown):
+            findings.unknown("default_action", "part is known only after apply")
+        elif kind != "redirect":
             findings.fail("default_action.type", kind, "'redirect' to HTTPS")
         elif str(redirect.get("protocol", "")).upper() != "HTTPS":
             findings.fail("redirect.protocol", redirect.get("protocol"), "'HTTPS'")

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Generator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from archproof.controls.api import Subject, control_info
+from archproof.controls.api import ControlInfo, Subject, control_info
 from archproof.errors import ArchproofError
 from archproof.run import Run
 from archproof.verdict import ControlOutcome, EvidenceMissing, Failed, Inconclusive, Verdict
@@ -177,20 +178,17 @@ def _subject(item: pytest.Item) -> Subject | None:
 JUDGED_KEY = pytest.StashKey[list[tuple[Subject, Verdict, str]]]()
 
 
-def _call_control(pyfuncitem: pytest.Function, subject: Subject) -> None:
-    if subject.special == "error":
-        raise EvidenceMissing(f"{subject.source}: {subject.note}")
-    if subject.special.startswith("absent:"):
-        if subject.special == "absent:fail":
-            raise Failed(f"{subject.source}: {subject.note}")
-        raise Inconclusive(f"{subject.source}: {subject.note}")
-    names = pyfuncitem._fixtureinfo.argnames
-    pyfuncitem.obj(**{name: SUBJECT_ARGS[name](subject) for name in names})
-
-
-def judge_one(pyfuncitem: pytest.Function, subject: Subject) -> tuple[Verdict, str]:
+def judge_subject(info: ControlInfo, subject: Subject) -> tuple[Verdict, str]:
+    """The verdict of one subject: what the control's outcome says; a crash is an ``error``."""
     try:
-        _call_control(pyfuncitem, subject)
+        if subject.special == "error":
+            raise EvidenceMissing(f"{subject.source}: {subject.note}")
+        if subject.special.startswith("absent:"):
+            if subject.special == "absent:fail":
+                raise Failed(f"{subject.source}: {subject.note}")
+            raise Inconclusive(f"{subject.source}: {subject.note}")
+        names = [n for n in inspect.signature(info.function).parameters if n in SUBJECT_ARGS]
+        info.function(**{name: SUBJECT_ARGS[name](subject) for name in names})
     except ControlOutcome as outcome:
         return outcome.verdict, outcome.message
     except Exception as exc:  # a control that crashes could not judge: error, never pass
@@ -208,7 +206,7 @@ def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
     subjects = _subjects(pyfuncitem)
     if not subjects:
         return None
-    pyfuncitem.stash[JUDGED_KEY] = [(s, *judge_one(pyfuncitem, s)) for s in subjects]
+    pyfuncitem.stash[JUDGED_KEY] = [(s, *judge_subject(s.control, s)) for s in subjects]
     return True
 
 

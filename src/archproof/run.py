@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from archproof.controls.api import ControlInfo, Subject
-from archproof.inventory.model import Inventory
+from archproof.inventory.model import Inventory, Resource
 from archproof.spec.model import Requirement, Spec, Waiver
 from archproof.verdict import Verdict, VerdictRecord
 
@@ -92,9 +92,21 @@ class Run:
         if not info.kinds:
             yield base
             return
-        resources = [
-            r for r in inv.of_kind(*info.kinds) if info.select is None or info.select(base, r)
-        ]
+        resources: list[Resource] = []
+        for resource in inv.of_kind(*info.kinds):
+            try:
+                chosen = info.select is None or info.select(base, resource)
+            except Exception as exc:  # a selector that crashes could not judge: error
+                note = (
+                    f"{resource.address}: the control could not judge whether it applies:"
+                    f" {type(exc).__name__}: {exc}"
+                )
+                yield Subject(
+                    info, req, self.spec, self.environment, inv, None, params, "error", note
+                )
+                continue
+            if chosen:
+                resources.append(resource)
         for resource in resources:
             yield Subject(info, req, self.spec, self.environment, inv, resource, params)
         if not resources and not errors:
@@ -102,6 +114,12 @@ class Run:
             collected = inv.scope.get("services")
             where = f" (services collected: {', '.join(collected)})" if collected else ""
             note = f"no {kinds} in {inv.source}{where}: nothing here proves the requirement"
+            present = len(inv.of_kind(*info.kinds))
+            if present:
+                note = (
+                    f"{present} {kinds} in {inv.source}, none a subject of this control"
+                    f" ({_why_none(info, base)}): nothing here proves the requirement"
+                )
             yield Subject(
                 info, req, self.spec, self.environment, inv, None, params, "absent:" + absent, note
             )
@@ -154,3 +172,13 @@ class Run:
         )
         self.records.append(record)
         return record
+
+
+def _why_none(info: ControlInfo, base: Subject) -> str:
+    if info.unselected is not None:
+        try:
+            return info.unselected(base)
+        except Exception as exc:  # the explanation is a courtesy: never a crash
+            return f"(no explanation: {type(exc).__name__})"
+    doc = (getattr(info.select, "__doc__", None) or "").strip().splitlines()
+    return doc[0].rstrip(".") if doc else "its selection leaves every one out"

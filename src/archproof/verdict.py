@@ -32,6 +32,12 @@ class ControlOutcome(Exception):
         self.message = message
 
 
+class Passed(ControlOutcome):
+    """A pass that says more than "as documented": e.g. that a service default decided it."""
+
+    verdict = Verdict.PASS
+
+
 class Failed(ControlOutcome):
     verdict = Verdict.FAIL
 

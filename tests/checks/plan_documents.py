@@ -1,7 +1,8 @@
 """A minimal `terraform show -json` document, written the way Terraform writes one.
 
 ``planned(address, values, **refs)`` describes one resource (``LATER`` marks a value known
-only after apply; ``refs`` the references its configuration writes); ``plan_file`` writes
+only after apply, ``COMPUTED`` one the configuration leaves to the provider; ``refs`` the
+references its configuration writes); ``plan_file`` writes
 planned_values, resource_changes and configuration for them.
 """
 
@@ -11,12 +12,13 @@ import json
 from pathlib import Path
 from typing import Any
 
-LATER = object()  # a value known only after apply
+LATER = object()  # a value known only after apply, written in the configuration
+COMPUTED = object()  # left out of the configuration: the provider plans it unknown
 
 
 def _split(value: Any) -> tuple[Any, Any]:
     """(after, after_unknown) of a value holding ``LATER`` leaves."""
-    if value is LATER:
+    if value is LATER or value is COMPUTED:
         return None, True
     if isinstance(value, dict):
         after, unknown = {}, {}
@@ -37,7 +39,7 @@ def _split(value: Any) -> tuple[Any, Any]:
 
 
 def _has_later(value: Any) -> bool:
-    if value is LATER:
+    if value is LATER or value is COMPUTED:
         return True
     if isinstance(value, dict):
         return any(_has_later(v) for v in value.values())
@@ -51,6 +53,8 @@ def _expression(value: Any) -> Any:
         return [
             {k: e for k, v in item.items() if (e := _expression(v)) is not None} for item in value
         ]
+    if value is LATER:  # written in the configuration, from something known only after apply
+        return {"references": ["var.later"]}
     return None if _has_later(value) else {"constant_value": value}
 
 

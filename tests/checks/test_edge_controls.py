@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import boto3
-from plan_documents import LATER, plan_file, planned
+from plan_documents import COMPUTED, LATER, plan_file, planned
 
 from archproof.check import CheckRequest, judge
 from archproof.moto_server import MotoServer
@@ -119,7 +119,7 @@ def edge_plan(tmp_path: Path) -> Path:
     def bucket(name: str, role: str = "") -> dict[str, Any]:
         tags = {"Name": name, **({"Role": role} if role else {})}
         # The provider plans the bucket's own (computed) policy as unknown.
-        values = {"bucket": f"{name}-bucket", "policy": LATER, "tags": tags}
+        values = {"bucket": f"{name}-bucket", "policy": COMPUTED, "tags": tags}
         return planned(f"aws_s3_bucket.{name}", values)
 
     def block(name: str, **flags: bool) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 from archproof.inventory.model import Inventory, Resource, Unknown, is_unknown
 from archproof.spec.model import Requirement, Spec
-from archproof.verdict import Failed, Inconclusive
+from archproof.verdict import Failed, Inconclusive, Passed
 
 F = TypeVar("F", bound=Callable[..., Any])
 Selector = Callable[["Subject", Resource], bool]
@@ -34,6 +34,8 @@ class ControlInfo:
     sources: tuple[str, ...]
     select: Selector | None
     function: Callable[..., Any] = field(repr=False)
+    unselected: Callable[[Subject], str] | None = field(default=None, repr=False)
+    """Says why nothing was selected when the source holds the kinds but none is a subject."""
 
     @property
     def evidence_kinds(self) -> tuple[str, ...]:
@@ -53,6 +55,7 @@ def control(
     params: Mapping[str, Any] | None = None,
     sources: tuple[str, ...] = (),
     select: Selector | None = None,
+    unselected: Callable[[Subject], str] | None = None,
 ) -> Callable[[F], F]:
     """Mark a test function as the control ``control_id``.
 
@@ -60,6 +63,8 @@ def control(
     ``needs``: further kinds whose collection failures make its verdict ``error``.
     ``params``: parameter names with defaults; their types are what a spec must give.
     ``sources``: source kinds it can judge (``plan``, ``live``); empty means all.
+    ``select``: which resources of ``kinds`` are subjects; ``unselected`` says why none is,
+    when the source holds resources of ``kinds`` (default: the selector's docstring).
     """
     if severity not in SEVERITIES:
         raise ValueError(f"severity must be one of {SEVERITIES}")
@@ -77,6 +82,7 @@ def control(
             sources=tuple(sources),
             select=select,
             function=function,
+            unselected=unselected,
         )
         function.__archproof_control__ = info  # type: ignore[attr-defined]
         return function
@@ -161,9 +167,15 @@ class Findings:
         self.label = label
         self.failures: list[str] = []
         self.unknowns: list[str] = []
+        self.notes: list[str] = []
 
-    def fail(self, what: str, seen: Any, required: str) -> None:
-        self.failures.append(f"{what}={show(seen)}, required {required}")
+    def note(self, text: str) -> None:
+        """Something a pass should say (a service default decided a value)."""
+        self.notes.append(text)
+
+    def fail(self, what: str, seen: Any, required: str, decided_by: str | None = None) -> None:
+        by = f" (unset: {decided_by})" if decided_by else ""
+        self.failures.append(f"{what}={show(seen)}{by}, required {required}")
 
     def note_failure(self, text: str) -> None:
         self.failures.append(text)
@@ -172,7 +184,15 @@ class Findings:
         text = reason.reason if isinstance(reason, Unknown) else reason
         self.unknowns.append(f"{what} unknown ({text})")
 
-    def check(self, what: str, seen: Any, ok: bool | Unknown, required: str) -> None:
+    def check(
+        self,
+        what: str,
+        seen: Any,
+        ok: bool | Unknown,
+        required: str,
+        decided_by: str | None = None,
+    ) -> None:
+        """Judge one value; ``decided_by`` names the service default that gave ``seen``."""
         if isinstance(ok, Unknown):
             self.unknown(what, ok)
         elif is_unknown(seen):
@@ -180,7 +200,9 @@ class Findings:
                 what, seen if isinstance(seen, Unknown) else "part is known only after apply"
             )
         elif not ok:
-            self.fail(what, seen, required)
+            self.fail(what, seen, required, decided_by)
+        elif decided_by is not None:
+            self.note(f"{what}={show(seen)} (unset: {decided_by})")
 
     def close(self) -> None:
         where = describe(self.resource, self.label)
@@ -188,6 +210,8 @@ class Findings:
             raise Failed(f"{where}: " + "; ".join(self.failures))
         if self.unknowns:
             raise Inconclusive(f"{where}: " + "; ".join(self.unknowns))
+        if self.notes:
+            raise Passed(f"{where}: as documented; " + "; ".join(self.notes))
 
 
 def expect(

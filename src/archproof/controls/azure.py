@@ -129,11 +129,11 @@ def rule_from(values: Mapping[str, Any], origin: str) -> NsgRule | Unknown:
     source_ports = _texts(get("source_port_range"), get("source_port_ranges"))
     priority = get("priority")
     return NsgRule(
-        name=str(get("name") or origin),
+        name=_text_or(get("name"), origin),
         priority=int(priority) if isinstance(priority, int | float | str) else 0,
         inbound=str(get("direction") or "").lower() == "inbound",
         allow=str(get("access") or "").lower() == "allow",
-        protocol=str(get("protocol") or "*"),
+        protocol=_text_or(get("protocol"), "*"),
         sources=sources,
         ports=ports,
         origin=origin,
@@ -142,6 +142,11 @@ def rule_from(values: Mapping[str, Any], origin: str) -> NsgRule | Unknown:
         destination_groups=isinstance(groups, Unknown) or bool(groups),
         source_ports=() if isinstance(source_ports, Unknown) else source_ports or ("*",),
     )
+
+
+def _text_or(value: Any, default: str) -> str:
+    """A rule's text attribute; unset or not known yet reads as ``default``."""
+    return default if value in (None, "") or isinstance(value, Unknown) else str(value)
 
 
 def nsg_rules(inv: Inventory, nsg: Resource) -> tuple[list[NsgRule], list[str]]:

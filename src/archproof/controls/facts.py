@@ -3,38 +3,13 @@
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Mapping
 from typing import Any
 
 from archproof.controls.api import Subject
 from archproof.inventory.access import attached_to
-from archproof.inventory.model import Resource, Unknown
-from archproof.inventory.network import PUBLIC
+from archproof.inventory.model import Resource, Unknown, is_unset
 
-DEFAULT_TIER_NAMES = {
-    "public": "public",
-    "private": "private",
-    "app": "private",
-    "isolated": "isolated",
-    "data": "isolated",
-    "database": "isolated",
-    "db": "isolated",
-}
 ANYWHERE = ("0.0.0.0/0", "::/0")
-
-
-def intended_tier(resource: Resource, params: Mapping[str, Any]) -> str | None:
-    """The tier a subnet is meant to be, from its tier tag (``None`` when untagged)."""
-    tag = str(params.get("tier_tag", "Tier"))
-    names = {**DEFAULT_TIER_NAMES, **dict(params.get("tier_names") or {})}
-    value = resource.tags.get(tag)
-    if value is None:
-        return None
-    return str(names.get(value.lower(), value.lower()))
-
-
-def is_public_intent(resource: Resource, params: Mapping[str, Any]) -> bool:
-    return intended_tier(resource, params) == PUBLIC
 
 
 def group_in_roles(subject: Subject, group: Resource, roles: list[str]) -> bool:
@@ -75,6 +50,8 @@ def is_set(subject: Subject, resource: Resource, attribute: str, *ref_paths: str
     block written as an attribute records its references on the enclosing attribute).
     """
     value = resource.get(attribute)
+    if is_unset(value):
+        return False  # left out of the configuration: nothing sets it
     if isinstance(value, Unknown):
         if any(resource.refs.get(p) for p in (attribute, *ref_paths)):
             return True

@@ -84,6 +84,14 @@ def _target_of(
     return ("unknown", None) if undecided else ("local", None)
 
 
+def _destination(*values: Any) -> Any:
+    """The first destination a route block sets; an unknown one stays unknown."""
+    for value in values:
+        if isinstance(value, Unknown) or value not in (None, ""):
+            return value
+    return None
+
+
 def routes_of(inv: Inventory, table: Resource) -> list[Route]:
     cached = inv.fact("routes", table)
     if cached is not None:
@@ -94,10 +102,10 @@ def routes_of(inv: Inventory, table: Resource) -> list[Route]:
         for position, item in enumerate(inline):
             if not isinstance(item, dict):
                 continue
-            dest = (
-                item.get("cidr_block")
-                or item.get("ipv6_cidr_block")
-                or item.get("destination_prefix_list_id")
+            dest = _destination(
+                item.get("cidr_block"),
+                item.get("ipv6_cidr_block"),
+                item.get("destination_prefix_list_id"),
             )
             target, resource = _target_of(inv, table, f"route.{position}.", item)
             if target == "unknown" and inline and len(inline) == 1:
@@ -108,7 +116,9 @@ def routes_of(inv: Inventory, table: Resource) -> list[Route]:
         # A computed, unconfigured route set mirrors the aws_route resources; with none, unknown.
         routes.append(Route(inline, "unknown", None, table))
     for route in separate:
-        dest = route.get("destination_cidr_block") or route.get("destination_ipv6_cidr_block")
+        dest = _destination(
+            route.get("destination_cidr_block"), route.get("destination_ipv6_cidr_block")
+        )
         attrs = {k: route.get(k) for k in _TARGET_ATTRS}
         target, resource = _target_of(inv, route, "", attrs)
         routes.append(Route(dest, target, resource, table))

@@ -41,6 +41,20 @@ def is_unset(value: object) -> bool:
     return isinstance(value, Unknown) and value.reason == UNSET_REASON
 
 
+def first_block(value: Any) -> Mapping[str, Any] | Unknown:
+    """The one block of a nested block list (``lifecycle = [{…}]``): its mapping, ``{}``
+    when there is none, or the ``Unknown`` a plan holds in its place."""
+    if isinstance(value, Unknown):
+        return value
+    if isinstance(value, list) and value:
+        head = value[0]
+        if isinstance(head, Unknown | Mapping):
+            return head
+    if isinstance(value, Mapping):
+        return value
+    return {}
+
+
 def first_unknown(*values: object) -> Unknown | None:
     """The first of ``values`` that is an ``Unknown`` (``None`` when none is)."""
     for value in values:
