@@ -158,28 +158,68 @@ def _as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
 
-def star_on_star(document: Any) -> bool:
-    """Does a policy document allow every action on every resource?"""
+def star_on_star(document: Any) -> bool | Unknown:
+    """Does a policy document allow every action on every resource? Unknown actions or
+    resources of an allow statement leave it undecided."""
     statements = document.get("Statement", []) if isinstance(document, dict) else []
+    undecided: Unknown | None = None
     for statement in _as_list(statements):
-        if not isinstance(statement, dict) or statement.get("Effect") != "Allow":
+        if not isinstance(statement, dict):
+            continue
+        effect = statement.get("Effect")
+        if isinstance(effect, Unknown):
+            undecided = effect
+            continue
+        if effect != "Allow" or "Condition" in statement:
             continue
         actions = _as_list(statement.get("Action", []))
         resources = _as_list(statement.get("Resource", []))
-        if "*" in actions and "*" in resources and "Condition" not in statement:
+        if any(isinstance(a, Unknown) for a in actions):
+            undecided = Unknown("an allowed action is known only after apply")
+        elif "*" in actions and "*" in resources:
             return True
-    return False
+        elif "*" in actions and any(isinstance(r, Unknown) for r in resources):
+            undecided = Unknown("the resources of an Allow * are known only after apply")
+    return undecided if undecided is not None else False
 
 
-def _policy_text(subject: Subject, resource: Resource) -> str | Unknown:
+def _policy_document(subject: Subject, resource: Resource) -> Any:
+    """The policy as a document: its JSON, or the statements of the policy document data
+    source it is rendered from (known before its JSON is, which waits on resource ARNs)."""
     text = resource.get("policy")
     if isinstance(text, str):
-        return text
-    for source in subject.inventory.related(resource, "policy"):
+        return _parsed(text)
+    for source in subject.inventory.related(resource, "policy", kinds=(POLICY_DOCUMENT,)):
         rendered = source.get("json")
         if isinstance(rendered, str):
-            return rendered
+            return _parsed(rendered)
+        statements = source.get("statement")
+        if isinstance(statements, list):
+            return {"Statement": [_statement_of(s) for s in statements if isinstance(s, dict)]}
     return text if isinstance(text, Unknown) else Unknown("the policy document is not recorded")
+
+
+POLICY_DOCUMENT = "data.aws_iam_policy_document"
+
+
+def _parsed(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        return Unknown("not valid JSON")
+
+
+def _statement_of(block: dict[str, Any]) -> dict[str, Any]:
+    """A ``statement`` block of aws_iam_policy_document in IAM JSON terms."""
+    effect = block.get("effect")
+    statement: dict[str, Any] = {"Effect": "Allow" if effect in (None, "") else effect}
+    for ours, theirs in (("actions", "Action"), ("resources", "Resource")):
+        value = block.get(ours)
+        if value not in (None, []):
+            statement[theirs] = value
+    if block.get("condition") not in (None, []):
+        statement["Condition"] = block["condition"]
+    return statement
 
 
 @control(
@@ -193,22 +233,26 @@ def test_no_policy_grants_everything(subject: Subject, resource: Resource) -> No
     findings = Findings(resource)
     if resource.kind in ATTACHMENT_KINDS:
         arn = resource.get("policy_arn")
-        findings.check("policy_arn", arn, arn not in ADMIN_POLICY_ARNS, "not AdministratorAccess")
-        findings.close()
-        return
-    text = _policy_text(subject, resource)
-    if isinstance(text, Unknown):
-        findings.unknown("policy", text)
-    else:
-        try:
-            document = json.loads(text)
-        except json.JSONDecodeError:
-            findings.unknown("policy", "not valid JSON")
+        own = subject.inventory.related(resource, "policy_arn", kinds=("aws_iam_policy",))
+        if isinstance(arn, Unknown) and own:
+            findings.note(f"attaches {own[0].address}, judged on its own")
         else:
             findings.check(
-                "policy", "Allow * on *", not star_on_star(document), "no Allow of * on *"
+                "policy_arn", arn, arn not in ADMIN_POLICY_ARNS, "not AdministratorAccess"
             )
+        findings.close()
+        return
+    document = _policy_document(subject, resource)
+    if isinstance(document, Unknown):
+        findings.unknown("policy", document)
+    else:
+        verdict = star_on_star(document)
+        findings.check("policy", "Allow * on *", _negate(verdict), "no Allow of * on *")
     findings.close()
+
+
+def _negate(value: bool | Unknown) -> bool | Unknown:
+    return value if isinstance(value, Unknown) else not value
 
 
 @control(

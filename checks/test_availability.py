@@ -5,7 +5,7 @@ from __future__ import annotations
 from archproof.controls.api import Findings, Subject, control
 from archproof.controls.facts import is_set
 from archproof.controls.tiers import INTERNAL, TIER_PARAMS, intended_tier
-from archproof.inventory.defaults import ASG_HEALTH_CHECK, value_or_default
+from archproof.inventory.defaults import ASG_HEALTH_CHECK, RDS_MULTI_AZ, value_or_default
 from archproof.inventory.model import Resource, Unknown
 from archproof.inventory.network import subnet_tier, zones_of
 from archproof.verdict import Failed, Inconclusive
@@ -87,8 +87,8 @@ def test_database_survives_zone_loss(subject: Subject, resource: Resource) -> No
     """Databases keep a standby or reader in a second availability zone."""
     findings = Findings(resource)
     if resource.kind == "aws_db_instance":
-        value = resource.get("multi_az")
-        findings.check("multi_az", value, value is True, "true")
+        value, decided_by = value_or_default(resource, "multi_az", RDS_MULTI_AZ)
+        findings.check("multi_az", value, value is True, "true", decided_by)
         findings.close()
         return
     members = subject.inventory.referring(

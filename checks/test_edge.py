@@ -6,8 +6,9 @@ import re
 from typing import Any
 
 from archproof.controls.api import Findings, Subject, control
-from archproof.controls.facts import internet_facing, is_set, not_collected
+from archproof.controls.facts import ANYWHERE, internet_facing, is_set, not_collected, scheme_note
 from archproof.controls.tls import version_tuple
+from archproof.inventory.access import ingress_rules, security_groups_of
 from archproof.inventory.model import Resource, Unknown
 
 DISTRIBUTIONS = ("aws_cloudfront_distribution",)
@@ -175,6 +176,9 @@ def test_public_entry_is_behind_a_web_acl(subject: Subject, resource: Resource) 
     facing = internet_facing(resource)
     if isinstance(facing, Unknown):
         findings.unknown("internal", facing)
+    note = scheme_note(resource)
+    if note is not None:
+        findings.note(note)
     associations = [
         a
         for kind in WAF_ASSOCIATIONS
@@ -187,7 +191,15 @@ def test_public_entry_is_behind_a_web_acl(subject: Subject, resource: Resource) 
     elif role and subject.in_role(resource, role):
         fronts = _fronting_distributions(subject, resource)
         verdicts = [_acl_set(subject, d) for d in fronts]
-        if True in verdicts:
+        bypass = _direct_paths(subject, resource, findings)
+        if bypass:
+            findings.fail(
+                "security group ingress from the internet",
+                bypass,
+                "reachable only through CloudFront (its origin-facing prefix list), so the"
+                " distribution's web ACL cannot be bypassed",
+            )
+        elif True in verdicts:
             pass
         elif any(isinstance(v, Unknown) for v in verdicts):
             findings.unknown("web_acl_id of the fronting distribution", "known only after apply")
@@ -211,6 +223,24 @@ def test_public_entry_is_behind_a_web_acl(subject: Subject, resource: Resource) 
     else:
         findings.fail("web ACL association", None, "an aws_wafv2_web_acl_association")
     findings.close()
+
+
+def _direct_paths(subject: Subject, lb: Resource, findings: Findings) -> list[str]:
+    """Ingress rules of the load balancer's security groups that admit the whole internet:
+    traffic that reaches the origin without passing the distribution's web ACL."""
+    inv = subject.inventory
+    groups, gap = security_groups_of(inv, lb)
+    if gap is not None:
+        findings.unknown("security groups", gap)
+    open_rules: list[str] = []
+    for group in groups:
+        for rule in ingress_rules(inv, group):
+            if rule.unresolved is not None and not rule.cidrs:
+                findings.unknown(f"{group.address} ingress", rule.unresolved)
+            open_rules += [
+                f"{group.address} {rule.ports} from {c}" for c in rule.cidrs if c in ANYWHERE
+            ]
+    return open_rules
 
 
 def _acl_set(subject: Subject, dist: Resource) -> bool | Unknown:

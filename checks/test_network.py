@@ -1,164 +1,21 @@
-"""Network isolation: tiers as documented, egress paths, where workloads sit, VPC separation."""
+"""Network isolation: where workloads sit, public addresses, ACLs, VPC separation."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from archproof.controls.api import Findings, Selector, Subject, control
-from archproof.controls.tiers import (
-    INTERNAL,
-    TIER_PARAMS,
-    describe_evidence,
-    intended_tier,
-    matches,
-    tier_intent,
+from archproof.controls.api import Findings, Subject, control
+from archproof.controls.tiers import ROUTING, TIER_PARAMS, intended_tier, no_intended
+from archproof.inventory.model import (
+    Inventory,
+    Resource,
+    Unknown,
+    first_unknown,
+    is_unknown,
+    is_unset,
 )
-from archproof.inventory.model import Inventory, Resource, Unknown, first_unknown, is_unknown
-from archproof.inventory.network import PUBLIC, default_route_targets, subnet_tier, subnets_of
-from archproof.verdict import Failed, Inconclusive
-
-ROUTING = (
-    "aws_route_table",
-    "aws_route_table_association",
-    "aws_route",
-    "aws_internet_gateway",
-    "aws_nat_gateway",
-)
-
-
-def _intends(tier: str) -> Selector:
-    def select(subject: Subject, resource: Resource) -> bool:
-        return intended_tier(resource, subject.params, subject.inventory) == tier
-
-    return select
-
-
-def _tagged(subject: Subject, resource: Resource) -> bool:
-    return intended_tier(resource, subject.params, subject.inventory) is not None
-
-
-def _effective_tiers(inv: Inventory) -> str:
-    counts: dict[str, int] = {}
-    for subnet in inv.of_kind("aws_subnet"):
-        tier = subnet_tier(inv, subnet)
-        name = "undecided" if isinstance(tier, Unknown) else tier
-        counts[name] = counts.get(name, 0) + 1
-    return ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "none"
-
-
-def _no_declared_tier(subject: Subject) -> str:
-    return (
-        f"no subnet declares its tier ({describe_evidence(subject.params)});"
-        f" effective tiers from routes: {_effective_tiers(subject.inventory)}"
-    )
-
-
-def _no_intended(tier: str) -> Callable[[Subject], str]:
-    def explain(subject: Subject) -> str:
-        declared = [
-            i
-            for s in subject.inventory.of_kind("aws_subnet")
-            if (i := intended_tier(s, subject.params, subject.inventory)) is not None
-        ]
-        if not declared:
-            return _no_declared_tier(subject)
-        meant = ", ".join(sorted(set(declared)))
-        return (
-            f"no subnet is meant to be {tier} (meant: {meant}); effective tiers from"
-            f" routes: {_effective_tiers(subject.inventory)}"
-        )
-
-    return explain
-
-
-@control(
-    "subnet-tiers-present",
-    needs=("aws_subnet", *ROUTING),
-    severity="high",
-    params={"tiers": ["public", "private"], **TIER_PARAMS},
-)
-def test_documented_tiers_exist(subject: Subject) -> None:
-    """Every documented subnet tier exists, judged by the subnets' actual routes."""
-    inv = subject.inventory
-    found: dict[str, int] = {}
-    unknown: list[str] = []
-    for subnet in inv.of_kind("aws_subnet"):
-        tier = subnet_tier(inv, subnet)
-        if isinstance(tier, Unknown):
-            unknown.append(f"{subnet.address} ({tier.reason})")
-        else:
-            found[tier] = found.get(tier, 0) + 1
-    missing = [t for t in subject.params["tiers"] if not found.get(t)]
-    seen = ", ".join(f"{k}={v}" for k, v in sorted(found.items())) or "no subnets"
-    if missing and not unknown:
-        raise Failed(
-            f"{subject.test_id}: tiers {missing} have no subnet (seen {seen}), "
-            f"required {subject.params['tiers']}"
-        )
-    if missing:
-        raise Inconclusive(
-            f"{subject.test_id}: tiers {missing} not seen; undecided: {'; '.join(unknown)}"
-        )
-
-
-@control(
-    "subnet-tier-matches-intent",
-    kinds=("aws_subnet",),
-    needs=ROUTING,
-    severity="high",
-    params=TIER_PARAMS,
-    select=_tagged,
-    unselected=_no_declared_tier,
-)
-def test_subnet_routes_match_its_tier(subject: Subject, resource: Resource) -> None:
-    """A subnet's routes make it the tier it is meant to be (public, private or isolated)."""
-    findings = Findings(resource)
-    found = tier_intent(resource, subject.params, subject.inventory)
-    wanted, evidence = found if found is not None else (None, "")
-    tier = subnet_tier(subject.inventory, resource)
-    required = "'private' or 'isolated'" if wanted == INTERNAL else repr(wanted)
-    ok = isinstance(tier, str) and matches(wanted, tier)
-    findings.check("tier (from routes)", tier, ok, f"{required} ({evidence})")
-    findings.close()
-
-
-@control(
-    "private-egress-via-nat",
-    kinds=("aws_subnet",),
-    needs=ROUTING,
-    severity="high",
-    params=TIER_PARAMS,
-    select=_intends("private"),
-    unselected=_no_intended("private"),
-)
-def test_private_subnets_egress_through_nat(subject: Subject, resource: Resource) -> None:
-    """Private subnets reach the internet only through a NAT gateway in a public subnet."""
-    inv = subject.inventory
-    findings = Findings(resource)
-    routes = default_route_targets(inv, resource)
-    if isinstance(routes, Unknown):
-        findings.unknown("default route", routes)
-        findings.close()
-        return
-    targets = [r.target for r in routes]
-    if "unknown" in targets:
-        findings.unknown("default route target", "known only after apply")
-        findings.close()
-    findings.check(
-        "default route target",
-        targets or None,
-        targets == ["nat"] * len(targets) and bool(targets),
-        "NAT gateway",
-    )
-    for route in routes:
-        nat = route.target_resource
-        if route.target == "nat" and nat is not None and nat.kind == "aws_nat_gateway":
-            for subnet in inv.related(nat, "subnet_id", kinds=("aws_subnet",)):
-                tier = subnet_tier(inv, subnet)
-                findings.check(f"tier of {nat.address}'s subnet", tier, tier == PUBLIC, "'public'")
-    findings.close()
-
+from archproof.inventory.network import PUBLIC, subnet_tier, subnets_of
+from archproof.verdict import Inconclusive
 
 WORKLOADS = (
     "aws_instance",
@@ -230,11 +87,32 @@ def test_no_public_addresses_outside_public_tier(subject: Subject, resource: Res
             undecided = first_unknown(gap, *tiers)
             findings.unknown("subnet tier", undecided if undecided is not None else "undecided")
         elif tiers and PUBLIC not in tiers:
-            assoc = resource.get("associate_public_ip_address")
-            findings.check("associate_public_ip_address", assoc, assoc in (False, None), "false")
-            public_ip = resource.get("public_ip")
-            findings.check("public_ip", public_ip, public_ip in (None, ""), "none")
+            _judge_public_address(subject, resource, subnets, findings)
     findings.close()
+
+
+EIP_LINKS = (("aws_eip", "instance"), ("aws_eip_association", "instance_id"))
+
+
+def _judge_public_address(
+    subject: Subject, instance: Resource, subnets: list[Resource], findings: Findings
+) -> None:
+    """A public IP comes from the instance's own setting (else its subnets' launch setting) or
+    from an Elastic IP associated with it; a ``public_ip`` known only after apply is none when
+    nothing assigns one."""
+    inv = subject.inventory
+    assoc = instance.get("associate_public_ip_address")
+    if is_unset(assoc) or assoc is None:
+        launch = [s.get("map_public_ip_on_launch") for s in subnets]
+        undecided = first_unknown(*launch)
+        assoc = True if True in launch else (undecided if undecided is not None else False)
+    findings.check("associate_public_ip_address", assoc, assoc is False, "false")
+    for kind, path in EIP_LINKS:
+        for eip in inv.referring(instance, kind, path):
+            findings.fail("Elastic IP", eip.address, "no public address")
+    public_ip = instance.get("public_ip")
+    if isinstance(public_ip, str) and public_ip:
+        findings.fail("public_ip", public_ip, "none")
 
 
 @control(
@@ -271,11 +149,11 @@ def _allows_from_anywhere(rule: dict[str, object], ports: list[int]) -> bool | U
 @control(
     "nacl-guards-private-subnets",
     kinds=("aws_subnet",),
-    needs=("aws_network_acl", "aws_network_acl_rule"),
+    needs=("aws_network_acl", "aws_network_acl_rule", "aws_network_acl_association"),
     severity="medium",
     params={**TIER_PARAMS, "admin_ports": [22, 3389]},
     select=lambda s, r: intended_tier(r, s.params, s.inventory) not in (None, PUBLIC),
-    unselected=_no_intended("private or isolated"),
+    unselected=no_intended("private or isolated"),
 )
 def test_private_subnets_have_a_restrictive_acl(subject: Subject, resource: Resource) -> None:
     """Private subnets have their own network ACL, refusing admin ports from anywhere."""
@@ -283,6 +161,12 @@ def test_private_subnets_have_a_restrictive_acl(subject: Subject, resource: Reso
     findings = Findings(resource)
     acls = inv.referring(resource, "aws_network_acl", "subnet_ids")
     acls += inv.referring(resource, "aws_default_network_acl", "subnet_ids")
+    for association in inv.referring(resource, "aws_network_acl_association", "subnet_id"):
+        acls += [
+            a
+            for a in inv.related(association, "network_acl_id", kinds=("aws_network_acl",))
+            if a not in acls
+        ]
     custom = [a for a in acls if a.get("default") is not True and a.kind == "aws_network_acl"]
     if not custom:
         findings.fail("network ACL", "the VPC default (allows all)", "a dedicated network ACL")

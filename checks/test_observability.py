@@ -78,3 +78,44 @@ def test_public_load_balancer_logs_requests(resource: Resource) -> None:
     enabled = (logs or [{}])[0].get("enabled") if isinstance(logs, list) else logs
     findings.check("access_logs.enabled", enabled, enabled is True, "true")
     findings.close()
+
+
+def _own_vpc(subject: Subject, vpc: Resource) -> bool:
+    """VPCs of the estate (the account's default VPC is left out)"""
+    return vpc.get("default") is not True
+
+
+@control(
+    "vpc-flow-logs",
+    kinds=("aws_vpc",),
+    needs=("aws_flow_log",),
+    severity="medium",
+    params={"flow_log_traffic": ["ALL", "REJECT"]},
+    select=_own_vpc,
+    frameworks={"CIS-AWS": "3.9", "PCI-DSS": "10.2.1"},
+)
+def test_vpc_traffic_is_logged(subject: Subject, resource: Resource) -> None:
+    """Every VPC records its traffic in flow logs (the VPC, or each of its subnets)."""
+    inv = subject.inventory
+    findings = Findings(resource)
+    wanted = [str(t).upper() for t in subject.params["flow_log_traffic"]]
+    logs = inv.referring(resource, "aws_flow_log", "vpc_id")
+    maybe = inv.maybe_referring(resource, "aws_flow_log", "vpc_id")
+    if not logs:
+        subnets = inv.referring(resource, "aws_subnet", "vpc_id")
+        per_subnet = [inv.referring(s, "aws_flow_log", "subnet_id") for s in subnets]
+        if subnets and all(per_subnet):
+            logs = [log for found in per_subnet for log in found]
+    if not logs and maybe:
+        findings.unknown("flow log", f"{maybe[0].address} may log this VPC")
+    elif not logs:
+        findings.fail("aws_flow_log", None, f"a flow log on the VPC (traffic {wanted[0]})")
+    for log in logs:
+        traffic = log.get("traffic_type")
+        findings.check(
+            f"{log.address} traffic_type",
+            traffic,
+            str(traffic).upper() in wanted,
+            f"one of {wanted}",
+        )
+    findings.close()

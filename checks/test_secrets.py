@@ -1,4 +1,5 @@
-"""Secrets: kept in Secrets Manager or SSM SecureString, not in parameters, env or user data.
+"""Secrets: kept in Secrets Manager or SSM SecureString, not in parameters, env or user data;
+instance credentials behind IMDSv2.
 
 Messages name the variable, parameter or user-data key; a value is never shown.
 """
@@ -8,7 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from archproof.controls.api import Findings, Subject, control
-from archproof.inventory.model import Resource, Unknown
+from archproof.inventory.defaults import AMI_DECIDES_IMDS
+from archproof.inventory.model import Resource, Unknown, first_block, is_unset
 from archproof.inventory.secrets import (
     PLACEHOLDER,
     REFERENCE_PATTERNS,
@@ -169,3 +171,29 @@ def _judge_text(subject: Subject, what: str, text: str, findings: Findings) -> N
             "(literal values)",
             "secrets read from Secrets Manager or SSM at boot, not written into user data",
         )
+
+
+@control(
+    "imdsv2-required",
+    kinds=("aws_instance", "aws_launch_template"),
+    severity="high",
+    frameworks={"AWS-FSBP": "EC2.8", "CIS-AWS": "5.6"},
+)
+def test_instance_metadata_needs_a_session_token(resource: Resource) -> None:
+    """Instances answer metadata requests only with a session token (IMDSv2).
+
+    A token per session keeps SSRF from reading the instance role's credentials.
+    """
+    findings = Findings(resource)
+    options = resource.get("metadata_options")
+    block = first_block(options)
+    tokens = None if isinstance(block, Unknown) else block.get("http_tokens")
+    if isinstance(block, Unknown):
+        findings.unknown("metadata_options", AMI_DECIDES_IMDS if is_unset(block) else block)
+    elif block.get("http_endpoint") == "disabled":
+        findings.note("the metadata service is disabled")
+    elif tokens in (None, "") or is_unset(tokens):
+        findings.unknown("metadata_options.http_tokens", AMI_DECIDES_IMDS)
+    else:
+        findings.check("metadata_options.http_tokens", tokens, tokens == "required", "'required'")
+    findings.close()

@@ -8,6 +8,7 @@ from typing import Any
 
 from archproof.controls.api import Findings, Subject, control
 from archproof.controls.facts import is_set, not_collected
+from archproof.inventory.defaults import S3_PUBLIC_ACCESS_BLOCK
 from archproof.inventory.model import Resource, Unknown, is_unknown
 
 DISTRIBUTIONS = ("aws_cloudfront_distribution",)
@@ -38,8 +39,9 @@ def _flag(values: list[Any]) -> Any:
     return values[0] if values else None
 
 
-def public_access_flags(subject: Subject, bucket: Resource) -> dict[str, Any]:
-    """Each flag as it applies to the bucket: on at bucket or account level, else the value seen."""
+def public_access_flags(subject: Subject, bucket: Resource) -> tuple[dict[str, Any], str | None]:
+    """Each flag as it applies to the bucket: on at bucket or account level, else the value seen;
+    and the service default that decided them (a bucket the plan creates with no block)."""
     inv = subject.inventory
     blocks = inv.referring(bucket, "aws_s3_bucket_public_access_block", "bucket")
     account = inv.of_kind("aws_s3_account_public_access_block")
@@ -48,10 +50,14 @@ def public_access_flags(subject: Subject, bucket: Resource) -> dict[str, Any]:
         for kind in ("aws_s3_bucket_public_access_block", "aws_s3_account_public_access_block")
         if inv.errors_for([kind])
     ]
-    return {
+    if not blocks and not account and not unreadable and bucket.created:
+        default = S3_PUBLIC_ACCESS_BLOCK
+        return {flag: default.value for flag in BLOCK_FLAGS}, default.decided_by
+    flags = {
         flag: _flag([*(b.get(flag) for b in (*blocks, *account)), *unreadable])
         for flag in BLOCK_FLAGS
     }
+    return flags, None
 
 
 def _principal_is_everyone(principal: Any) -> bool:
@@ -82,13 +88,18 @@ def _public_statements(text: str) -> list[str] | None:
     return found
 
 
-def _judge_policies(subject: Subject, bucket: Resource, findings: Findings) -> None:
+def _judge_policies(
+    subject: Subject, bucket: Resource, findings: Findings, blocked: bool
+) -> None:
+    """Public statements fail; a policy not known yet matters only when the public access
+    block does not already refuse public policies (``blocked``)."""
     texts: list[tuple[str, Any]] = [("policy", bucket.get("policy"))]
     for policy in subject.inventory.referring(bucket, "aws_s3_bucket_policy", "bucket"):
         texts.append((f"{policy.address} policy", policy.get("policy")))
     for what, text in texts:
         if isinstance(text, Unknown):
-            findings.unknown(what, text)
+            if not blocked:
+                findings.unknown(what, text)
         elif isinstance(text, str) and text:
             public = _public_statements(text)
             if public is None:
@@ -224,10 +235,12 @@ def _judge_cdn_only(subject: Subject, bucket: Resource, findings: Findings) -> N
 def test_bucket_is_not_public(subject: Subject, resource: Resource) -> None:
     """S3 buckets block public access; CDN buckets are reached only through CloudFront."""
     findings = Findings(resource)
-    flags = public_access_flags(subject, resource)
+    flags, decided_by = public_access_flags(subject, resource)
     role = str(subject.params["public_bucket_role"])
     if role and subject.in_role(resource, role):
         _judge_cdn_only(subject, resource, findings)
+    elif decided_by is not None:
+        findings.note(f"all four public access block settings on (unset: {decided_by})")
     else:
         for flag, value in flags.items():
             findings.check(
@@ -236,7 +249,8 @@ def test_bucket_is_not_public(subject: Subject, resource: Resource) -> None:
                 value is True,
                 "true (on the bucket or the account)",
             )
-    _judge_policies(subject, resource, findings)
+    blocked = flags["block_public_policy"] is True and flags["restrict_public_buckets"] is True
+    _judge_policies(subject, resource, findings, blocked)
     if flags["ignore_public_acls"] is not True:
         _judge_acls(subject, resource, findings)
     findings.close()

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from archproof.controls.api import Findings, Subject, control
-from archproof.controls.facts import internet_facing
+from archproof.controls.facts import internet_facing, scheme_note
 from archproof.controls.tls import minimum_tls, version_tuple
 from archproof.inventory.links import linked
 from archproof.inventory.model import Resource, Unknown, first_block, is_unknown
@@ -48,6 +49,9 @@ def test_public_entry_terminates_tls(subject: Subject, resource: Resource) -> No
     facing = internet_facing(resource)
     if isinstance(facing, Unknown):
         findings.unknown("internal", facing)
+    note = scheme_note(resource)
+    if note is not None:
+        findings.note(note)
     listeners = subject.inventory.referring(resource, "aws_lb_listener", "load_balancer_arn")
     protocols = [listener.get("protocol") for listener in listeners]
     if any(is_unknown(p) for p in protocols):
@@ -76,14 +80,40 @@ def test_listener_certificate_is_valid(subject: Subject, resource: Resource) -> 
     for extra in inv.referring(resource, "aws_lb_listener_certificate", "listener_arn"):
         certs += certificates(subject, extra)[0]
     arn = resource.get("certificate_arn")
-    if gap is not None:
+    limit = dt.datetime.now(dt.UTC) + dt.timedelta(days=int(subject.params["min_cert_days"]))
+    candidates = _candidates(subject, resource)
+    if gap is not None and candidates:
+        # The plan cannot say which of several certificates it is: valid only if each is.
+        trial = Findings(resource)
+        for cert in candidates:
+            _judge_certificate(subject, cert, limit, trial)
+        if trial.failures or trial.unknowns:
+            findings.unknown("certificate", gap)
+        else:
+            listed = ", ".join(c.address for c in candidates)
+            findings.note(f"certificate_arn is one of {listed}: each is valid")
+    elif gap is not None:
         findings.unknown("certificate", gap)
     elif not certs and arn in (None, ""):
         findings.fail("certificate_arn", arn, "an ACM certificate")
-    limit = dt.datetime.now(dt.UTC) + dt.timedelta(days=int(subject.params["min_cert_days"]))
     for cert in certs:
         _judge_certificate(subject, cert, limit, findings)
     findings.close()
+
+
+def _candidates(subject: Subject, listener: Resource) -> list[Resource]:
+    """The certificates a listener's ARN may be, when the plan cannot tell which."""
+    kinds = ("aws_acm_certificate", "aws_acm_certificate_validation")
+    relation = subject.inventory.relation(listener, "certificate_arn", kinds)
+    found: list[Resource] = []
+    for target in relation.candidates:
+        pointed = (
+            subject.inventory.related(target, "certificate_arn", kinds=kinds[:1])
+            if target.kind == kinds[1]
+            else [target]
+        )
+        found += [c for c in pointed if c not in found]
+    return found
 
 
 def certificates(subject: Subject, holder: Resource) -> tuple[list[Resource], Unknown | None]:
@@ -171,8 +201,14 @@ def _plain_http_public(subject: Subject, listener: Resource) -> bool:
     return lb is None or _public_lb(subject, lb)
 
 
-@control("http-redirects-to-https", kinds=LISTENERS, severity="high", select=_plain_http_public)
-def test_http_only_redirects_to_https(resource: Resource) -> None:
+@control(
+    "http-redirects-to-https",
+    kinds=LISTENERS,
+    needs=("aws_lb_listener_rule",),
+    severity="high",
+    select=_plain_http_public,
+)
+def test_http_only_redirects_to_https(subject: Subject, resource: Resource) -> None:
     """Plain HTTP on a public load balancer answers only with a redirect to HTTPS."""
     findings = Findings(resource)
     protocol = _protocol(resource)
@@ -180,17 +216,28 @@ def test_http_only_redirects_to_https(resource: Resource) -> None:
         findings.unknown("protocol", protocol)
         findings.close()
     actions = resource.get("default_action")
+    if isinstance(actions, list) and not actions:
+        findings.fail("default_action", [], "a redirect to HTTPS")
+    _judge_actions("default_action", actions, findings)
+    # Listener rules answer before the default action: each must redirect to HTTPS too.
+    for rule in subject.inventory.referring(resource, "aws_lb_listener_rule", "listener_arn"):
+        _judge_actions(f"{rule.address} action", rule.get("action"), findings)
+    for rule in subject.inventory.maybe_referring(
+        resource, "aws_lb_listener_rule", "listener_arn", LISTENERS
+    ):
+        findings.unknown(f"{rule.address}", "it may be a rule of this listener")
+    findings.close()
+
+
+def _judge_actions(what: str, actions: Any, findings: Findings) -> None:
     if isinstance(actions, Unknown):
-        findings.unknown("default_action", actions)
+        findings.unknown(what, actions)
     for action in actions if isinstance(actions, list) else []:
         kind = action.get("type") if isinstance(action, dict) else None
         redirect = first_block(action.get("redirect")) if isinstance(action, dict) else {}
         if isinstance(kind, Unknown) or isinstance(redirect, Unknown):
-            findings.unknown("default_action", "part is known only after apply")
+            findings.unknown(what, "part is known only after apply")
         elif kind != "redirect":
-            findings.fail("default_action.type", kind, "'redirect' to HTTPS")
+            findings.fail(f"{what}.type", kind, "'redirect' to HTTPS")
         elif str(redirect.get("protocol", "")).upper() != "HTTPS":
-            findings.fail("redirect.protocol", redirect.get("protocol"), "'HTTPS'")
-    if isinstance(actions, list) and not actions:
-        findings.fail("default_action", [], "a redirect to HTTPS")
-    findings.close()
+            findings.fail(f"{what} redirect.protocol", redirect.get("protocol"), "'HTTPS'")

@@ -7,6 +7,7 @@ from typing import Any
 
 from archproof.controls.api import Subject
 from archproof.inventory.access import attached_to
+from archproof.inventory.defaults import LB_INTERNAL, value_or_default
 from archproof.inventory.model import Resource, Unknown, is_unset
 
 ANYWHERE = ("0.0.0.0/0", "::/0")
@@ -76,7 +77,13 @@ def admits_only(subject: Subject, candidates: tuple[Resource, ...], roles: list[
 
 def internet_facing(lb: Resource) -> bool | Unknown:
     """Is a load balancer internet-facing? (``internal`` unset means internet-facing.)"""
-    internal = lb.get("internal")
+    internal, _ = value_or_default(lb, "internal", LB_INTERNAL)
     if isinstance(internal, Unknown):
         return internal
     return internal is not True
+
+
+def scheme_note(lb: Resource) -> str | None:
+    """Says so when the load balancer is internet-facing because ELB's default decided it."""
+    _, decided_by = value_or_default(lb, "internal", LB_INTERNAL)
+    return None if decided_by is None else f"internet-facing (unset: {decided_by})"

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from archproof.inventory.model import Inventory, Resource
-from archproof.inventory.network import ISOLATED, PRIVATE, PUBLIC
+from archproof.controls.api import Subject
+from archproof.inventory.model import Inventory, Resource, Unknown
+from archproof.inventory.network import ISOLATED, PRIVATE, PUBLIC, subnet_tier
 
 INTERNAL = "internal"
 """Meant to be out of the internet's reach: private or isolated."""
@@ -52,6 +53,14 @@ WORDS = {
     "redshift": INTERNAL,
 }
 """What a word in an address or Name says of the tier meant."""
+ROUTING = (
+    "aws_route_table",
+    "aws_route_table_association",
+    "aws_route",
+    "aws_internet_gateway",
+    "aws_nat_gateway",
+)
+"""Kinds whose collection failures leave a subnet's tier undecided."""
 GROUP_KINDS = ("aws_db_subnet_group", "aws_elasticache_subnet_group", "aws_redshift_subnet_group")
 
 
@@ -168,3 +177,40 @@ def _words(text: str, custom: Mapping[str, Any]) -> str | None:
 
 def _is_glob(pattern: str) -> bool:
     return any(c in pattern for c in "*?[")
+
+
+# --- what a control says when no subnet is meant to be what it judges ----------------------
+
+
+def effective_tiers(inv: Inventory) -> str:
+    counts: dict[str, int] = {}
+    for subnet in inv.of_kind("aws_subnet"):
+        tier = subnet_tier(inv, subnet)
+        name = "undecided" if isinstance(tier, Unknown) else tier
+        counts[name] = counts.get(name, 0) + 1
+    return ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "none"
+
+
+def no_declared_tier(subject: Subject) -> str:
+    return (
+        f"no subnet declares its tier ({describe_evidence(subject.params)});"
+        f" effective tiers from routes: {effective_tiers(subject.inventory)}"
+    )
+
+
+def no_intended(tier: str) -> Callable[[Subject], str]:
+    def explain(subject: Subject) -> str:
+        declared = [
+            i
+            for s in subject.inventory.of_kind("aws_subnet")
+            if (i := intended_tier(s, subject.params, subject.inventory)) is not None
+        ]
+        if not declared:
+            return no_declared_tier(subject)
+        meant = ", ".join(sorted(set(declared)))
+        return (
+            f"no subnet is meant to be {tier} (meant: {meant}); effective tiers from"
+            f" routes: {effective_tiers(subject.inventory)}"
+        )
+
+    return explain

@@ -36,6 +36,21 @@ RDS_BACKUP_RETENTION = ServiceDefault(
     "RDS's default retention when an API call sets none (1 day; Amazon RDS User Guide,"
     " 'Backup retention period')",
 )
+S3_PUBLIC_ACCESS_BLOCK = ServiceDefault(
+    True,
+    "S3's default for new buckets (all four Block Public Access settings on since April 2023;"
+    " Amazon S3 User Guide, 'Blocking public access to your Amazon S3 storage')",
+)
+RDS_MULTI_AZ = ServiceDefault(
+    False,
+    "RDS's default deployment (a single-AZ instance; Amazon RDS API Reference,"
+    " CreateDBInstance 'MultiAZ')",
+)
+LB_INTERNAL = ServiceDefault(
+    False,
+    "Elastic Load Balancing's default scheme (internet-facing; Elastic Load Balancing API"
+    " Reference, CreateLoadBalancer 'Scheme')",
+)
 ASG_HEALTH_CHECK = ServiceDefault(
     "EC2",
     "Auto Scaling's default health check (EC2 status checks; Amazon EC2 Auto Scaling User"

@@ -218,6 +218,7 @@ SUBNET_PATHS = {
     "aws_network_acl": ("subnet_ids",),
     "aws_eks_node_group": ("subnet_ids",),
     "aws_eks_cluster": ("vpc_config.subnet_ids",),
+    "aws_network_interface": ("subnet_id",),
 }
 SUBNET_GROUP_PATHS = {
     "aws_db_instance": ("db_subnet_group_name", ("aws_db_subnet_group",)),
@@ -234,6 +235,8 @@ def subnets_of(inv: Inventory, resource: Resource) -> tuple[list[Resource], Unkn
         return _subnets_through_group(inv, resource)
     found: list[Resource] = []
     gap: Unknown | None = None
+    if resource.kind == "aws_instance" and _unset(resource.get("subnet_id")):
+        return _subnets_through_interfaces(inv, resource)
     for path in SUBNET_PATHS.get(resource.kind, ()):
         if found and is_unknown(resource.get(path)):
             break  # a computed alternative (subnet_mapping beside subnets) adds nothing
@@ -249,6 +252,29 @@ def subnets_of(inv: Inventory, resource: Resource) -> tuple[list[Resource], Unkn
 SUBNET_KINDS = ("aws_subnet", "aws_default_subnet")
 
 
+def _unset(value: Any) -> bool:
+    return value in (None, "") or is_unset(value)
+
+
+def _subnets_through_interfaces(
+    inv: Inventory, instance: Resource
+) -> tuple[list[Resource], Unknown | None]:
+    """An instance launched on network interfaces sits in their subnets."""
+    blocks = instance.get("network_interface")
+    if not isinstance(blocks, list) or not blocks:
+        return [], None
+    found: list[Resource] = []
+    gap: Unknown | None = None
+    path = "network_interface.network_interface_id"
+    enis, missing = linked(inv, instance, path, ("aws_network_interface",), "network interface")
+    gap = first_unknown(gap, missing)
+    for eni in enis:
+        subnets, more = subnets_of(inv, eni)
+        found.extend(s for s in subnets if s not in found)
+        gap = first_unknown(gap, more)
+    return found, gap
+
+
 def _subnets_through_group(
     inv: Inventory, resource: Resource
 ) -> tuple[list[Resource], Unknown | None]:
@@ -259,6 +285,14 @@ def _subnets_through_group(
             clusters = inv.related(resource, "cluster_identifier", kinds=("aws_rds_cluster",))
             if clusters:
                 return subnets_of(inv, clusters[0])
+        if resource.kind == "aws_db_instance" and not _unset(resource.get("replicate_source_db")):
+            # A replica in the source's region is placed in the source's subnet group.
+            sources, gap = linked(
+                inv, resource, "replicate_source_db", ("aws_db_instance",), "source database"
+            )
+            if sources:
+                return subnets_of(inv, sources[0])
+            return [], first_unknown(gap, Unknown("the replica's source is not in this source"))
         return [], Unknown(f"{path} is not set: the service places it in the default VPC")
     groups, gap = linked(inv, resource, path, kinds, "subnet group")
     found: list[Resource] = []

@@ -17,6 +17,7 @@ KINDS = (
     "aws_vpc_peering_connection",
     "aws_security_group",
     "aws_network_acl",
+    "aws_flow_log",
 )
 _GONE_PEERING = frozenset({"deleted", "deleting", "rejected", "failed", "expired"})
 
@@ -64,6 +65,32 @@ def collect(scan: Scan) -> None:
     _peerings(scan, ec2)
     _security_groups(scan, ec2)
     _network_acls(scan, ec2)
+    _flow_logs(scan, ec2)
+
+
+_FLOW_LOG_TARGETS = {
+    "vpc-": "vpc_id",
+    "subnet-": "subnet_id",
+    "eni-": "eni_id",
+    "tgw-": "transit_gateway_id",
+}
+
+
+def _flow_logs(scan: Scan, ec2: Any) -> None:
+    for log in scan.items(ec2, "describe_flow_logs", "FlowLogs[]", ("aws_flow_log",)) or ():
+        log_id = log["FlowLogId"]
+        target = str(log.get("ResourceId") or "")
+        attrs: dict[str, Any] = {
+            "id": log_id,
+            "traffic_type": log.get("TrafficType"),
+            "log_destination_type": log.get("LogDestinationType"),
+            "log_destination": log.get("LogDestination") or log.get("LogGroupName"),
+            "deliver_logs_status": log.get("DeliverLogsStatus"),
+            "flow_log_status": log.get("FlowLogStatus"),
+        }
+        for prefix, attribute in _FLOW_LOG_TARGETS.items():
+            attrs[attribute] = target if target.startswith(prefix) else None
+        scan.add("aws_flow_log", log_id, attrs, ids=(log_id,), tags=tag_dict(log.get("Tags")))
 
 
 def _gateways(scan: Scan, ec2: Any) -> None:

@@ -7,7 +7,13 @@ from typing import Any
 from archproof.inventory.model import Unknown
 from archproof.sources.aws.base import Scan, chunks, tag_dict
 
-KINDS = ("aws_lb", "aws_lb_listener", "aws_lb_listener_certificate", "aws_lb_target_group")
+KINDS = (
+    "aws_lb",
+    "aws_lb_listener",
+    "aws_lb_listener_certificate",
+    "aws_lb_listener_rule",
+    "aws_lb_target_group",
+)
 _SECURE = frozenset({"HTTPS", "TLS"})
 
 
@@ -149,6 +155,23 @@ def _listeners(scan: Scan, elb: Any, balancer_arn: str) -> None:
         )
         if listener.get("Protocol") in _SECURE:
             _extra_certificates(scan, elb, arn)
+        _rules(scan, elb, arn)
+
+
+def _rules(scan: Scan, elb: Any, listener_arn: str) -> None:
+    """The listener's rules besides its default action (which answer first)."""
+    kinds = ("aws_lb_listener_rule",)
+    for rule in scan.items(elb, "describe_rules", "Rules[]", kinds, ListenerArn=listener_arn) or ():
+        if rule.get("IsDefault") or not rule.get("RuleArn"):
+            continue
+        arn = rule["RuleArn"]
+        attrs = {
+            "arn": arn,
+            "listener_arn": listener_arn,
+            "priority": rule.get("Priority"),
+            "action": [_action(a) for a in rule.get("Actions", ())],
+        }
+        scan.add("aws_lb_listener_rule", arn, attrs, ids=(arn,))
 
 
 def _extra_certificates(scan: Scan, elb: Any, listener_arn: str) -> None:

@@ -24,6 +24,8 @@ CACHE_MEMBERS = "elasticache-members"
 BACKUP_REPLICATION = "rds-backup-replication"
 REPLICATION = "aws_db_instance_automated_backups_replication"
 CACHE_PLACEMENT = "elasticache-member-placement"
+INSTANCE_GROUPS = "asg-instance-security-groups"
+RDS_RETENTION = "rds-default-backup-retention"
 REASONS = {
     CACHE_PLACEMENT: "moto gap: a replication group's members are not listed as cache "
     "clusters, so their subnet group and security groups cannot be read",
@@ -35,6 +37,10 @@ REASONS = {
     "that is not in their launch template",
     PLACEMENT: "moto gap: Auto Scaling places every instance in the group's first subnet",
     METADATA: "moto gap: Auto Scaling instances ignore the launch template's metadata options",
+    INSTANCE_GROUPS: "moto gap: Auto Scaling starts instances in the VPC's default security group,"
+    " not the launch template's network-interface groups",
+    RDS_RETENTION: "moto gap: a DB instance created without a retention reports 0 days where"
+    " RDS keeps 1 (and an explicit 0 cannot be told apart here)",
 }
 
 
@@ -54,8 +60,15 @@ def apply(resources: list[Resource]) -> tuple[list[Resource], list[str]]:
     patched: dict[tuple[str, str], Resource] = {}
     for r in resources:
         if r.kind == "aws_instance" and r.address in members:
-            devices = _template_devices(groups.get(members[r.address]), templates)
+            template = _template_data(groups.get(members[r.address]), templates)
+            devices = _declared_devices(template)
             patched[(r.kind, r.address)] = _patch_instance(r, devices, odd_volumes, applied)
+            if _interface_groups(template, r):
+                unknown = Unknown(REASONS[INSTANCE_GROUPS])
+                patched[(r.kind, r.address)] = _replace(
+                    patched[(r.kind, r.address)], vpc_security_group_ids=unknown
+                )
+                applied.add(INSTANCE_GROUPS)
         elif r.kind == "aws_autoscaling_group" and r.attributes.get("instances"):
             placement = Unknown(REASONS[PLACEMENT])
             members_now = [{**m, "availability_zone": placement} for m in r.attributes["instances"]]
@@ -78,6 +91,10 @@ def apply(resources: list[Resource]) -> tuple[list[Resource], list[str]]:
                 r, account_mfa_enabled=Unknown(REASONS[ROOT_MFA])
             )
             applied.add(ROOT_MFA)
+        if r.kind == "aws_db_instance" and r.attributes.get("backup_retention_period") == 0:
+            unknown = Unknown(REASONS[RDS_RETENTION])
+            patched[(r.kind, r.address)] = _replace(r, backup_retention_period=unknown)
+            applied.add(RDS_RETENTION)
         if r.kind == "aws_ebs_volume" and r.address in odd_volumes:
             patched[(r.kind, r.address)] = _replace(r, encrypted=Unknown(REASONS[EXTRA_VOLUME]))
     found = [patched.get((r.kind, r.address), r) for r in resources]
@@ -113,8 +130,10 @@ def _unseen_replications(resources: list[Resource], applied: set[str]) -> list[R
     return added
 
 
-def _template_devices(group: Resource | None, templates: Mapping[str, Resource]) -> set[str] | None:
-    """Device names the group's launch template declares; ``None`` when unknown."""
+def _template_data(
+    group: Resource | None, templates: Mapping[str, Resource]
+) -> Mapping[str, Any] | None:
+    """The launch template version the group starts instances from; ``None`` when unknown."""
     if group is None:
         return None
     refs = group.attributes.get("launch_template") or []
@@ -132,9 +151,32 @@ def _template_devices(group: Resource | None, templates: Mapping[str, Resource])
         data = template.attributes
     else:
         data = None
-    if not isinstance(data, Mapping):
+    return data if isinstance(data, Mapping) else None
+
+
+def _declared_devices(template: Mapping[str, Any] | None) -> set[str] | None:
+    """Devices the template gives a volume (``no_device`` entries give none); ``None`` when
+    the template is unknown."""
+    if template is None:
         return None
-    return {str(m.get("device_name")) for m in data.get("block_device_mappings") or ()}
+    return {
+        str(m.get("device_name"))
+        for m in template.get("block_device_mappings") or ()
+        if not m.get("no_device")
+    }
+
+
+def _interface_groups(template: Mapping[str, Any] | None, instance: Resource) -> bool:
+    """The template puts instances in network-interface groups the instance does not have."""
+    if template is None:
+        return False
+    wanted = {
+        str(g)
+        for n in template.get("network_interfaces") or ()
+        for g in n.get("security_groups") or ()
+    }
+    seen = set(instance.attributes.get("vpc_security_group_ids") or ())
+    return bool(wanted) and wanted != seen
 
 
 def _patch_instance(

@@ -3,6 +3,7 @@ whole, attributes other resources fill in, and block items matched to planned po
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from archproof.inventory.model import UNSET_REASON, Unknown
@@ -12,10 +13,13 @@ _UNSET = Unknown(UNSET_REASON)
 _ALWAYS_COMPUTED = ("id", "arn")
 
 
-def unset_left_to_provider(values: dict[str, Any], expressions: Any) -> dict[str, Any]:
-    """Unknown attributes the configuration does not write are decided by the provider or
-    the service at apply, not by a reference: they read as ``UNSET_REASON``, so a control
-    can tell them from values known only after apply and apply a documented default."""
+def unset_left_to_provider(
+    values: dict[str, Any], expressions: Any, is_null: Callable[[Any], bool]
+) -> dict[str, Any]:
+    """Unknown attributes the configuration does not write (or writes as a variable nobody
+    set, ``is_null``) are decided by the provider or the service at apply, not by a
+    reference: they read as ``UNSET_REASON``, so a control can tell them from values known
+    only after apply and apply a documented default."""
     if not isinstance(expressions, dict):
         return values  # no configuration recorded: nothing says what was written
     unset = {
@@ -23,8 +27,8 @@ def unset_left_to_provider(values: dict[str, Any], expressions: Any) -> dict[str
         for name, value in values.items()
         if isinstance(value, Unknown)
         and value.reason == _AFTER_APPLY.reason
-        and name not in expressions
         and name not in _ALWAYS_COMPUTED
+        and (name not in expressions or is_null(expressions[name]))
     }
     return {**values, **unset} if unset else values
 

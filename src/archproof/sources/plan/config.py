@@ -28,6 +28,8 @@ _MAX_DEPTH = 16
 class LocalsSource(Protocol):
     def references(self, module: tuple[str, ...], name: str) -> list[str] | None: ...
 
+    def items(self, module: tuple[str, ...], name: str) -> list[list[str]] | None: ...
+
 
 @dataclass(frozen=True, slots=True)
 class DeadEnd:
@@ -57,6 +59,8 @@ class Context:
     key: str = ""
     each: tuple[str, ...] = ()
     """References of the enclosing block's ``for_each`` expression (for ``each.value``)."""
+    element: str = ""
+    """The index the referring expression takes of the value (``var.ids[count.index]``)."""
 
 
 def _as_dict(value: Any) -> dict[str, Any]:
@@ -71,10 +75,15 @@ class ConfigIndex:
     """Looks up configuration modules/resources and resolves references."""
 
     def __init__(
-        self, configuration: Any, planned: Iterable[Address], locals_: LocalsSource | None = None
+        self,
+        configuration: Any,
+        planned: Iterable[Address],
+        locals_: LocalsSource | None = None,
+        variables: Any = None,
     ) -> None:
         self._root = _as_dict(_as_dict(configuration).get("root_module"))
         self._locals = locals_
+        self._root_values = _as_dict(variables)
         self._keyed: dict[tuple[tuple[str, ...], str], dict[str, list[Address]]] = defaultdict(
             lambda: defaultdict(list)
         )
@@ -109,6 +118,31 @@ class ConfigIndex:
             part = "data." + part
         return self._config_resources[path].get(part, {})
 
+    def is_null(self, expression: Any, scope: Scope, depth: int = 0) -> bool:
+        """Does an expression only pass on a variable nobody set (``internal = var.internal``
+        with ``default = null``)? Then the provider decides the attribute, as if unset."""
+        refs = set(_refs_of(expression))
+        if len(refs) != 1 or depth > _MAX_DEPTH or _as_dict(expression).get("constant_value"):
+            return False
+        steps = split_steps(next(iter(refs)))
+        if len(steps) != 2 or steps[0][0] != "var":
+            return False
+        name = steps[1][0]
+        if not scope:
+            value = _as_dict(self._root_values.get(name))
+            return "value" in value and value["value"] is None
+        parent = scope[:-1]
+        call = _as_dict(
+            _as_dict(self.module(tuple(n for n, _ in parent)).get("module_calls")).get(scope[-1][0])
+        )
+        given = _as_dict(call.get("expressions")).get(name)
+        if given is not None:
+            if "constant_value" in _as_dict(given):
+                return _as_dict(given)["constant_value"] is None
+            return self.is_null(given, parent, depth + 1)
+        declared = _as_dict(_as_dict(_as_dict(call.get("module")).get("variables")).get(name))
+        return "default" in declared and declared["default"] is None
+
     def context_of(self, address: Address) -> Context:
         """The context of a resource's own expressions."""
         each = tuple(_refs_of(self.resource_config(address).get("for_each_expression")))
@@ -130,7 +164,7 @@ class ConfigIndex:
             return Resolution()
         head = steps[0][0]
         if head == "var":
-            return self._variable(steps[1][0], context, depth)
+            return self._variable(steps[1][0], context, correlate, depth)
         if head == "local":
             return self._local(ref, steps[1][0], context, correlate, depth)
         if head == "each":
@@ -160,7 +194,7 @@ class ConfigIndex:
                 return same
         return [a for group in by_key.values() for a in group if _in_scope(a, scope)]
 
-    def _variable(self, name: str, context: Context, depth: int) -> Resolution:
+    def _variable(self, name: str, context: Context, correlate: bool, depth: int) -> Resolution:
         """``var.x`` in a module instance: the caller's expression for ``x``."""
         scope = context.scope
         if not scope:
@@ -174,6 +208,7 @@ class ConfigIndex:
             parent,
             instance if instance != ANY_KEY else "",
             tuple(_refs_of(module_call.get("for_each_expression"))),
+            context.key if correlate else "",
         )
         refs = _refs_of(expr)
         return self.resolve(refs, caller, correlated(refs), depth + 1)
@@ -188,10 +223,21 @@ class ConfigIndex:
         )
         if found is None:
             return Resolution(dead_ends={DeadEnd(f"local.{name}", context.scope): None})
+        element = context.element or (context.key if correlate else "")
+        picked = self._list_item(context.scope, name, element)
+        if picked is not None:  # local.ids[count.index] of a list literal: that item
+            return self.resolve(picked, Context(context.scope), False, depth + 1)
         inner = self.resolve(found, Context(context.scope), False, depth + 1)
         if correlate and context.key and inner.exact:
             return _correlate(inner, context.key)
         return inner
+
+    def _list_item(self, scope: Scope, name: str, element: str) -> list[str] | None:
+        if self._locals is None or not element.strip("[]").isdigit():
+            return None
+        items = self._locals.items(tuple(n for n, _ in scope), name)
+        index = int(element.strip("[]"))
+        return items[index] if items is not None and index < len(items) else None
 
     def _each(self, ref: str, context: Context, depth: int) -> Resolution:
         """``each.value`` / ``each.key``: the enclosing block's ``for_each`` collection."""

@@ -29,20 +29,31 @@ class ConfigurationLocals:
     def __init__(self, root: Path, folders: dict[ModulePath, Path]) -> None:
         self.root = root
         self._folders = folders
-        self._parsed: dict[ModulePath, dict[str, list[str]]] = {}
+        self._parsed: dict[ModulePath, dict[str, Any]] = {}
         self.notes: list[str] = []
 
     def references(self, module: ModulePath, name: str) -> list[str] | None:
         """References of ``local.<name>`` in ``module``; ``None`` when the HCL does not say."""
+        value = self._value(module, name)
+        return None if value is None else references_in(_text(value))
+
+    def items(self, module: ModulePath, name: str) -> list[list[str]] | None:
+        """For a local written as a list (``[a.id, b.id]``): each item's references."""
+        value = self._value(module, name)
+        if not isinstance(value, list):
+            return None
+        return [references_in(_text(item)) for item in value]
+
+    def _value(self, module: ModulePath, name: str) -> Any:
         if module not in self._parsed:
             folder = self._folders.get(module)
             self._parsed[module] = self._read(folder) if folder is not None else {}
         return self._parsed[module].get(name)
 
-    def _read(self, folder: Path) -> dict[str, list[str]]:
+    def _read(self, folder: Path) -> dict[str, Any]:
         import hcl2
 
-        found: dict[str, list[str]] = {}
+        found: dict[str, Any] = {}
         for path in sorted(folder.glob("*.tf")):
             try:
                 text = path.read_text(encoding="utf-8")
@@ -60,12 +71,19 @@ class ConfigurationLocals:
             for block in parsed.get("locals") or []:
                 for name, value in block.items():
                     if not name.startswith("__"):
-                        found[name] = references_in(_text(value))
+                        found[name] = value
         return found
 
 
 def _text(value: Any) -> str:
-    return value if isinstance(value, str) else json.dumps(value)
+    """Every expression text in a parsed value (lists and objects hold several)."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict):
+        return " ".join(f"{_text(k)} {_text(v)}" for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return " ".join(_text(v) for v in value)
+    return ""
 
 
 def load_configuration(

@@ -142,7 +142,9 @@ def _load_plan(path: str | Path, source: str, tf_dir: str | Path | None) -> Inve
         if parsed is not None:
             addresses[address] = parsed
     locals_ = _configuration_locals(path, document, tf_dir)
-    config = ConfigIndex(document.get("configuration"), addresses.values(), locals_)
+    config = ConfigIndex(
+        document.get("configuration"), addresses.values(), locals_, document.get("variables")
+    )
     inventory = Inventory(
         source,
         origin=str(path),
@@ -156,8 +158,16 @@ def _load_plan(path: str | Path, source: str, tf_dir: str | Path | None) -> Inve
     )
     for address, parsed in addresses.items():
         values = _values_for(address, planned.get(address), changes.get(address), prior)
-        inventory.add(_resource(address, parsed, values, config, source))
+        change = _action(changes.get(address))
+        inventory.add(_resource(address, parsed, values, config, source, change))
     return inventory
+
+
+def _action(change: dict[str, Any] | None) -> str:
+    actions = ((change or {}).get("change") or {}).get("actions") or []
+    if "create" in actions:
+        return "replace" if "delete" in actions else "create"
+    return str(actions[0]) if actions else ""
 
 
 def _values_for(
@@ -185,6 +195,7 @@ def _resource(
     values: dict[str, Any] | None,
     config: ConfigIndex,
     source: str,
+    change: str = "",
 ) -> Resource:
     kind = KIND_ALIASES.get(parsed.type, parsed.type)
     if parsed.mode == "data":
@@ -194,7 +205,9 @@ def _resource(
         expressions = config.resource_config(parsed).get("expressions")
         attributes = synthesize_blocks(values, expressions)
         attributes = filled_elsewhere(kind, attributes, expressions)
-        attributes = unset_left_to_provider(attributes, expressions)
+        attributes = unset_left_to_provider(
+            attributes, expressions, lambda e: config.is_null(e, parsed.modules)
+        )
     tags = next(
         (
             t
@@ -221,4 +234,5 @@ def _resource(
         loose=loose,
         ids=ids,
         missing=_NO_VALUES if values is None else None,
+        change=change,
     )

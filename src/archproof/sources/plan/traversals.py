@@ -24,7 +24,7 @@ _RESOURCE_TYPE = re.compile(r"^[a-z][a-z0-9]*_[a-z0-9_]+$")
 def references_in(expression: str) -> list[str]:
     """Distinct traversals that name a variable, local, module, data source or resource."""
     found: dict[str, None] = {}
-    for match in _TRAVERSAL.finditer(_without_escaped_quotes(expression)):
+    for match in _TRAVERSAL.finditer(expression):
         root = match.group("root")
         if root not in _SPECIAL_ROOTS and not _RESOURCE_TYPE.match(root):
             continue  # a for-expression's own variable, a function's argument name …
@@ -33,7 +33,3 @@ def references_in(expression: str) -> list[str]:
             continue
         found[text] = None
     return list(found)
-
-
-def _without_escaped_quotes(text: str) -> str:
-    return text.replace('\\"', "'")
