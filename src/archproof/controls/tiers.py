@@ -28,6 +28,7 @@ DEFAULT_TIER_NAMES = {
     "public": PUBLIC,
     "private": PRIVATE,
     "app": PRIVATE,
+    "application": PRIVATE,
     "isolated": ISOLATED,
     "data": ISOLATED,
     "database": ISOLATED,
@@ -172,6 +173,8 @@ def _words(text: str, custom: Mapping[str, Any]) -> str | None:
     the spec's own ``tier_names`` words count too."""
     words = {**WORDS, **{k.lower(): str(v) for k, v in custom.items() if not _is_glob(k)}}
     tiers = {words[w] for w in re.split(r"[^a-z0-9]+", text.lower()) if w in words}
+    if len(tiers) > 1 and tiers <= {PRIVATE, ISOLATED, INTERNAL}:
+        return INTERNAL  # "private_db": not public, whichever way its routes go
     return tiers.pop() if len(tiers) == 1 else None
 
 

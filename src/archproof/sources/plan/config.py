@@ -30,6 +30,8 @@ class LocalsSource(Protocol):
 
     def items(self, module: tuple[str, ...], name: str) -> list[list[str]] | None: ...
 
+    def blocks(self, module: tuple[str, ...], kind: str, name: str, block: str) -> Any: ...
+
 
 @dataclass(frozen=True, slots=True)
 class DeadEnd:
@@ -97,6 +99,12 @@ class ConfigIndex:
     @property
     def reads_locals(self) -> bool:
         return self._locals is not None
+
+    def written_blocks(self, address: Address, block: str) -> Any:
+        """A resource's nested blocks as its HCL writes them (``HclBlock``s), when at hand."""
+        if self._locals is None or address.mode != "managed":
+            return None
+        return self._locals.blocks(address.config_module_path, address.type, address.name, block)
 
     def module(self, path: tuple[str, ...]) -> dict[str, Any]:
         node = self._root

@@ -13,10 +13,12 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from archproof.errors import PlanError
+from archproof.sources.plan.hcl_scan import locals_blocks, resource_block
 from archproof.sources.plan.traversals import references_in
 
 ModulePath = tuple[str, ...]
@@ -30,6 +32,7 @@ class ConfigurationLocals:
         self.root = root
         self._folders = folders
         self._parsed: dict[ModulePath, dict[str, Any]] = {}
+        self._resources: dict[tuple[ModulePath, str, str], dict[str, Any] | None] = {}
         self.notes: list[str] = []
 
     def references(self, module: ModulePath, name: str) -> list[str] | None:
@@ -43,6 +46,41 @@ class ConfigurationLocals:
         if not isinstance(value, list):
             return None
         return [references_in(_text(item)) for item in value]
+
+    def blocks(self, module: ModulePath, kind: str, name: str, block: str) -> list[HclBlock] | None:
+        """The nested ``block``s of a resource as written (dynamic ones by their content);
+        ``None`` when the configuration does not say."""
+        key = (module, kind, name)
+        if key not in self._resources:
+            self._resources[key] = self._read_resource(module, kind, name)
+        body = self._resources[key]
+        if body is None:
+            return None
+        found = [_block_of(item, False) for item in _items(body.get(block))]
+        for dynamic in _items(body.get("dynamic")):
+            for label, spec in dynamic.items():
+                if label.strip('"') == block and isinstance(spec, dict):
+                    found += [_block_of(item, True) for item in _items(spec.get("content"))]
+        return found
+
+    def _read_resource(self, module: ModulePath, kind: str, name: str) -> dict[str, Any] | None:
+        import hcl2
+
+        folder = self._folders.get(module)
+        for path in sorted(folder.glob("*.tf")) if folder is not None else ():
+            try:
+                text = resource_block(path.read_text(encoding="utf-8"), kind, name)
+                if text is None:
+                    continue
+                parsed = hcl2.loads(text)
+            except Exception as exc:  # unreadable file, or python-hcl2's parse errors
+                self.notes.append(f"{path}: resource {kind}.{name} not parsed ({exc})")
+                return None
+            for resource in parsed.get("resource") or []:
+                body = (resource.get(f'"{kind}"') or {}).get(f'"{name}"')
+                if isinstance(body, dict):
+                    return body
+        return None
 
     def _value(self, module: ModulePath, name: str) -> Any:
         if module not in self._parsed:
@@ -73,6 +111,36 @@ class ConfigurationLocals:
                     if not name.startswith("__"):
                         found[name] = value
         return found
+
+
+@dataclass(frozen=True, slots=True)
+class HclBlock:
+    """One nested block as written: literal values, and the references of the others."""
+
+    constants: dict[str, Any]
+    references: dict[str, list[str]]
+    dynamic: bool
+
+
+def _items(value: Any) -> list[dict[str, Any]]:
+    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+
+
+def _block_of(item: dict[str, Any], dynamic: bool) -> HclBlock:
+    constants: dict[str, Any] = {}
+    references: dict[str, list[str]] = {}
+    for key, value in item.items():
+        if key.startswith("__"):
+            continue
+        if isinstance(value, bool | int | float):
+            constants[key] = value
+        elif isinstance(value, str) and "${" not in value:
+            constants[key] = value.strip('"')
+        else:
+            found = references_in(_text(value))
+            if found:
+                references[key] = found
+    return HclBlock(constants, references, dynamic)
 
 
 def _text(value: Any) -> str:
@@ -159,83 +227,3 @@ def _module_calls(module: Any, prefix: ModulePath) -> Iterator[tuple[ModulePath,
         path = (*prefix, name)
         yield path, str(call.get("source") or "")
         yield from _module_calls(call.get("module"), path)
-
-
-def locals_blocks(text: str) -> list[str]:
-    """The top-level ``locals { … }`` blocks of a .tf file, as written.
-
-    Only these are handed to the HCL parser: parsing whole module files costs seconds.
-    Strings (with interpolations), heredocs and comments are skipped while braces are
-    matched.
-    """
-    blocks: list[str] = []
-    depth, position, start = 0, 0, -1
-    length = len(text)
-    while position < length:
-        char = text[position]
-        if char == "#" or text.startswith("//", position):
-            position = _line_end(text, position)
-            continue
-        if text.startswith("/*", position):
-            end = text.find("*/", position + 2)
-            position = length if end < 0 else end + 2
-            continue
-        if char == '"':
-            position = _string_end(text, position + 1)
-            continue
-        if text.startswith("<<", position):
-            position = _heredoc_end(text, position)
-            continue
-        if char == "{":
-            if depth == 0 and re.search(r"(?:^|\n)[ \t]*locals[ \t]*$", text[:position]):
-                start = text.rfind("locals", 0, position)
-            depth += 1
-        elif char == "}":
-            depth = max(0, depth - 1)
-            if depth == 0 and start >= 0:
-                blocks.append(text[start : position + 1])
-                start = -1
-        position += 1
-    return blocks
-
-
-def _line_end(text: str, position: int) -> int:
-    end = text.find("\n", position)
-    return len(text) if end < 0 else end
-
-
-def _string_end(text: str, position: int) -> int:
-    """Past the closing quote of a string that starts at ``position``; ``${…}`` may nest."""
-    depth = 0
-    while position < len(text):
-        char = text[position]
-        if char == "\\":
-            position += 2
-            continue
-        if text.startswith("${", position) or text.startswith("%{", position):
-            depth += 1
-            position += 2
-            continue
-        if char == "}" and depth:
-            depth -= 1
-        elif char == '"' and not depth:
-            return position + 1
-        elif char == '"' and depth:
-            position = _string_end(text, position + 1)
-            continue
-        elif char == "\n" and not depth:
-            return position  # an unterminated string: stop at the line's end
-        position += 1
-    return position
-
-
-_HEREDOC = re.compile(r"<<-?([A-Za-z_][\w-]*)[ \t]*\n")
-
-
-def _heredoc_end(text: str, position: int) -> int:
-    match = _HEREDOC.match(text, position)
-    if match is None:
-        return position + 2
-    closing = re.compile(rf"^[ \t]*{re.escape(match.group(1))}[ \t]*$", re.MULTILINE)
-    end = closing.search(text, match.end())
-    return len(text) if end is None else end.end()

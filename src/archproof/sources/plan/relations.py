@@ -8,7 +8,7 @@ from typing import Any
 from archproof.inventory.model import Loose, is_unknown
 from archproof.sources.plan.address import Address
 from archproof.sources.plan.blocks import BlockMatcher
-from archproof.sources.plan.config import ConfigIndex, correlated, walk_expressions
+from archproof.sources.plan.config import ConfigIndex, Context, correlated, walk_expressions
 
 
 def resolved_refs(
@@ -43,12 +43,67 @@ def resolved_refs(
         for key in keys if names else ():
             refs[key].extend(names)
     for name, value in values.items():
-        if name not in expressions and _blocks_with_unknowns(value):
+        if isinstance(expressions.get(name), list) or not _blocks_with_unknowns(value):
+            continue  # blocks the plan records one by one, or nothing left to resolve
+        if _from_hcl(parsed, name, value, config, context, refs, loose):
+            continue
+        if name not in expressions:
             written = f'a dynamic "{name}" block (plan JSON does not record its expressions)'
             loose[name].append(Loose((written,), (parsed.modules,)))
     return (
         {k: tuple(dict.fromkeys(v)) for k, v in refs.items()},
         {k: _merge(parts) for k, parts in loose.items()},
+    )
+
+
+def _from_hcl(
+    parsed: Address,
+    name: str,
+    items: list[Any],
+    config: ConfigIndex,
+    context: Context,
+    refs: dict[str, list[str]],
+    loose: dict[str, list[Loose]],
+) -> bool:
+    """Blocks the plan records only as a whole (``ingress = …`` in attribute mode, dynamic
+    blocks) matched to the HCL's blocks by their literal values; each planned block gets the
+    references its own HCL block makes. False when the configuration does not say."""
+    written = config.written_blocks(parsed, name)
+    if not written:
+        return False
+    static = [b for b in written if not b.dynamic]
+    dynamic = [b for b in written if b.dynamic]
+    matched = False
+    for position, item in enumerate(items):
+        if not isinstance(item, dict):
+            continue
+        hits = [b for b in static if _same_constants(b.constants, item)]
+        block = (
+            hits[0] if len(hits) == 1 else (dynamic[0] if not hits and len(dynamic) == 1 else None)
+        )
+        if block is None:
+            continue
+        matched = True
+        for attribute, raw in block.references.items():
+            found = config.resolve(raw, context, correlated(raw))
+            path = f"{name}.{position}.{attribute}"
+            refs[path].extend(_render(t) for t in found.exact)
+            if found.broad or found.dead_ends:
+                loose[path].append(
+                    Loose(
+                        tuple(_named(d.expression, d.scope, "") for d in found.dead_ends),
+                        tuple(dict.fromkeys(d.scope for d in found.dead_ends)),
+                        tuple(_render(t) for t in found.broad),
+                    )
+                )
+    return matched
+
+
+def _same_constants(constants: dict[str, Any], item: dict[str, Any]) -> bool:
+    return all(
+        str(item.get(k)).lower() == str(v).lower()
+        for k, v in constants.items()
+        if k in item and not is_unknown(item.get(k))
     )
 
 
