@@ -88,9 +88,7 @@ def _public_statements(text: str) -> list[str] | None:
     return found
 
 
-def _judge_policies(
-    subject: Subject, bucket: Resource, findings: Findings, blocked: bool
-) -> None:
+def _judge_policies(subject: Subject, bucket: Resource, findings: Findings, blocked: bool) -> None:
     """Public statements fail; a policy not known yet matters only when the public access
     block does not already refuse public policies (``blocked``)."""
     texts: list[tuple[str, Any]] = [("policy", bucket.get("policy"))]
