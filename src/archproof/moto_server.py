@@ -64,9 +64,12 @@ class MotoServer:
                 self.process.wait(timeout=5)
 
 
-def start_moto_server(timeout_s: float = 30.0) -> MotoServer:
+def start_moto_server(
+    timeout_s: float = 30.0, settings: dict[str, str] | None = None
+) -> MotoServer:
+    """``settings``: moto environment settings over ``MOTO_SETTINGS``."""
     port = free_port()
-    env = {**os.environ, **MOTO_SETTINGS}
+    env = {**os.environ, **MOTO_SETTINGS, **(settings or {})}
     env.pop("AWS_ENDPOINT_URL", None)
     process = subprocess.Popen(
         [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],

@@ -134,11 +134,12 @@ def _inline_rules(inv: Inventory, group: Resource, block: str) -> list[Rule]:
         unresolved = None
         candidates: list[Resource] = []
         if is_unknown(declared) and not sources:
-            widened = inv.related(group, path, kinds=SG_KINDS, widen=True)
+            relation = inv.relation(group, path, SG_KINDS, widen=True)
+            widened = list(dict.fromkeys((*relation.targets, *relation.candidates)))
             unknown_items = [
                 i for i in items if isinstance(i, dict) and is_unknown(i.get("security_groups"))
             ]
-            if widened and len(unknown_items) == 1:
+            if widened and len(unknown_items) == 1 and relation.unresolved is None:
                 sources = widened
             elif widened:
                 candidates = widened
@@ -146,7 +147,10 @@ def _inline_rules(inv: Inventory, group: Resource, block: str) -> list[Rule]:
                     "the source is one of " + ", ".join(w.address for w in widened)
                 )
             else:
-                unresolved = Unknown("a source security group is known only after apply")
+                unresolved = first_unknown(
+                    relation.unresolved,
+                    Unknown("a source security group is known only after apply"),
+                )
         elif isinstance(declared, list) and len(sources) < len(declared):
             unresolved = Unknown("a source security group is not in the inventory")
         sources_all = list(sources)

@@ -191,12 +191,14 @@ class Inventory:
             return Relation(tuple(exact))
         pool = [r for r in self._narrowed(loose, frozenset(wanted)) if r not in exact]
         named = ", ".join(loose.expressions) or "a reference"
+        if any(e.startswith("local.") for e in loose.expressions) and not self.scope.get(
+            "configuration"
+        ):
+            named += "; --tf-dir lets archproof read locals from the configuration"
         if not pool:
             if exact:
                 return Relation(tuple(exact))
-            return Relation(
-                (), (), Unknown(f"{at} comes from {named}, which the plan does not record")
-            )
+            return Relation((), (), Unknown(f"{at} comes from {named}"))
         if len(pool) == 1 and not exact:
             return Relation(tuple(pool))
         listed = ", ".join(r.address for r in pool)
@@ -204,7 +206,7 @@ class Inventory:
         return Relation(
             tuple(exact),
             tuple(pool),
-            Unknown(f"{at} {lead} {listed} (through {named}, which the plan does not record)"),
+            Unknown(f"{at} {lead} {listed} (through {named})"),
         )
 
     def _widened(
@@ -241,8 +243,8 @@ class Inventory:
             pool = self.of_kind(*sorted(wanted))
             level = scope
             while True:
-                prefix = "".join(f"module.{n}{k}." for n, k in level)
-                cached = [r for r in pool if r.address.startswith(prefix)]
+                inside = _module_prefix(level)
+                cached = [r for r in pool if inside.match(r.address)]
                 if cached or not level:
                     break
                 level = level[:-1]
@@ -304,6 +306,15 @@ class Inventory:
 
     def set_fact(self, name: str, resource: Resource, value: Any) -> None:
         self._facts[(name, id(resource))] = value
+
+
+def _module_prefix(level: ModuleInstance) -> re.Pattern[str]:
+    """Addresses inside a module instance; a key ``*`` stands for every instance."""
+    parts = [
+        re.escape(f"module.{name}") + (r"(\[[^\]]*\])?" if key == "*" else re.escape(key))
+        for name, key in level
+    ]
+    return re.compile("".join(f"{part}\\." for part in parts))
 
 
 def _loose_for(resource: Resource, path: str) -> Loose | None:

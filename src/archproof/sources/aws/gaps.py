@@ -25,6 +25,13 @@ BACKUP_REPLICATION = "rds-backup-replication"
 REPLICATION = "aws_db_instance_automated_backups_replication"
 CACHE_PLACEMENT = "elasticache-member-placement"
 INSTANCE_GROUPS = "asg-instance-security-groups"
+S3_BLOCK = "s3-default-public-access-block"
+BLOCK_FLAGS = (
+    "block_public_acls",
+    "block_public_policy",
+    "ignore_public_acls",
+    "restrict_public_buckets",
+)
 RDS_RETENTION = "rds-default-backup-retention"
 REASONS = {
     CACHE_PLACEMENT: "moto gap: a replication group's members are not listed as cache "
@@ -39,6 +46,8 @@ REASONS = {
     METADATA: "moto gap: Auto Scaling instances ignore the launch template's metadata options",
     INSTANCE_GROUPS: "moto gap: Auto Scaling starts instances in the VPC's default security group,"
     " not the launch template's network-interface groups",
+    S3_BLOCK: "moto gap: new buckets get no Block Public Access configuration, where S3 turns"
+    " all four settings on for every new bucket",
     RDS_RETENTION: "moto gap: a DB instance created without a retention reports 0 days where"
     " RDS keeps 1 (and an explicit 0 cannot be told apart here)",
 }
@@ -99,6 +108,7 @@ def apply(resources: list[Resource]) -> tuple[list[Resource], list[str]]:
             patched[(r.kind, r.address)] = _replace(r, encrypted=Unknown(REASONS[EXTRA_VOLUME]))
     found = [patched.get((r.kind, r.address), r) for r in resources]
     found += _unseen_replications(resources, applied)
+    found += _unseen_public_access_blocks(resources, applied)
     return found, sorted(applied)
 
 
@@ -127,6 +137,37 @@ def _unseen_replications(resources: list[Resource], applied: set[str]) -> list[R
             )
         )
         applied.add(BACKUP_REPLICATION)
+    return added
+
+
+def _unseen_public_access_blocks(resources: list[Resource], applied: set[str]) -> list[Resource]:
+    """For each bucket without a Block Public Access configuration (and no account-wide one),
+    one whose flags are ``Unknown``: moto does not give new buckets S3's default one."""
+    if any(r.kind == "aws_s3_account_public_access_block" for r in resources):
+        return []
+    blocked = {
+        str(r.attributes.get("bucket"))
+        for r in resources
+        if r.kind == "aws_s3_bucket_public_access_block"
+    }
+    added: list[Resource] = []
+    for r in resources:
+        name = r.attributes.get("bucket")
+        if r.kind != "aws_s3_bucket" or not isinstance(name, str) or name in blocked:
+            continue
+        unknown = Unknown(REASONS[S3_BLOCK])
+        attributes: dict[str, Any] = {"bucket": name, **dict.fromkeys(BLOCK_FLAGS, unknown)}
+        added.append(
+            Resource(
+                "aws_s3_bucket_public_access_block",
+                f"{name}/public-access-block",
+                r.source,
+                attributes,
+                region=r.region,
+                account=r.account,
+            )
+        )
+        applied.add(S3_BLOCK)
     return added
 
 

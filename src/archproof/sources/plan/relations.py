@@ -22,7 +22,6 @@ def resolved_refs(
     loose: dict[str, list[Loose]] = defaultdict(list)
     block_map = BlockMatcher(expressions, values)
     context = config.context_of(parsed)
-    hint = "" if config.reads_locals else "; --tf-dir reads locals from the configuration"
     for path, expression in walk_expressions(expressions):
         raw = expression.get("references")
         if not raw:
@@ -34,7 +33,7 @@ def resolved_refs(
         names = [_render(t) for t in found.exact]
         if found.broad or found.dead_ends:
             part = Loose(
-                tuple(_named(d.expression, d.scope, hint) for d in found.dead_ends),
+                tuple(_named(d.expression, d.scope) for d in found.dead_ends),
                 tuple(dict.fromkeys(d.scope for d in found.dead_ends)),
                 tuple(_render(t) for t in found.broad),
             )
@@ -91,7 +90,7 @@ def _from_hcl(
             if found.broad or found.dead_ends:
                 loose[path].append(
                     Loose(
-                        tuple(_named(d.expression, d.scope, "") for d in found.dead_ends),
+                        tuple(_named(d.expression, d.scope) for d in found.dead_ends),
                         tuple(dict.fromkeys(d.scope for d in found.dead_ends)),
                         tuple(_render(t) for t in found.broad),
                     )
@@ -115,10 +114,10 @@ def _blocks_with_unknowns(value: Any) -> bool:
     )
 
 
-def _named(expression: str, scope: tuple[tuple[str, str], ...], hint: str) -> str:
-    where = "".join(f"module.{n}{k}." for n, k in scope).rstrip(".") or "the root module"
-    extra = hint if expression.startswith("local.") else ""
-    return f"{expression} in {where}{extra}"
+def _named(expression: str, scope: tuple[tuple[str, str], ...]) -> str:
+    where = "".join(f"module.{n}{'' if k == '*' else k}." for n, k in scope).rstrip(".")
+    where = where or "the root module"
+    return f"{expression} in {where}"
 
 
 def _merge(parts: list[Loose]) -> Loose:
