@@ -46,11 +46,18 @@ def every_control_spec(controls: Iterable[str] = ()) -> Spec:
 
 def judge_all(spec: Spec, inventories: list[Inventory]) -> list[tuple[str, str, Verdict, str]]:
     """(control, subject, verdict, message) for every subject of every control in ``spec``."""
+    return [(c, s, v, m) for _, c, s, v, m in judge_requirements(spec, inventories)]
+
+
+def judge_requirements(
+    spec: Spec, inventories: list[Inventory]
+) -> list[tuple[str, str, str, Verdict, str]]:
+    """(requirement, control, subject, verdict, message) for every subject in ``spec``."""
     run = Run(spec=spec, environment=spec.pick_environment(None), inventories=inventories)
     found = []
     for control_id in sorted(run.control_ids()):
         info = CATALOGUE[control_id]
         for subject in run.subjects_for(info):
             verdict, message = judge_subject(info, subject)
-            found.append((control_id, subject.test_id, verdict, message))
+            found.append((subject.requirement.id, control_id, subject.test_id, verdict, message))
     return found
