@@ -44,8 +44,8 @@ REASONS = {
     "that is not in their launch template",
     PLACEMENT: "moto gap: Auto Scaling places every instance in the group's first subnet",
     METADATA: "moto gap: Auto Scaling instances ignore the launch template's metadata options",
-    INSTANCE_GROUPS: "moto gap: Auto Scaling starts instances in the VPC's default security group,"
-    " not the launch template's network-interface groups",
+    INSTANCE_GROUPS: "moto gap: Auto Scaling instances do not get the launch template's"
+    " network-interface security groups",
     S3_BLOCK: "moto gap: new buckets get no Block Public Access configuration, where S3 turns"
     " all four settings on for every new bucket",
     RDS_RETENTION: "moto gap: a DB instance created without a retention reports 0 days where"
@@ -203,7 +203,7 @@ def _declared_devices(template: Mapping[str, Any] | None) -> set[str] | None:
     return {
         str(m.get("device_name"))
         for m in template.get("block_device_mappings") or ()
-        if not m.get("no_device")
+        if m.get("no_device") is None  # NoDevice "" suppresses the device too
     }
 
 
