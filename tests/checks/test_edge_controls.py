@@ -332,6 +332,14 @@ def provision_edge(aws: boto3.Session) -> dict[str, str]:
                 "RestrictPublicBuckets": True,
             },
         )
+    # leaky: its block turned off (a bucket with none at all is a moto gap: S3 would block)
+    s3.put_public_access_block(
+        Bucket="leaky",
+        PublicAccessBlockConfiguration=dict.fromkeys(
+            ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets"),
+            False,
+        ),
+    )
     everyone = {"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "s3:GetObject"}
     s3.put_bucket_policy(
         Bucket="open",
