@@ -56,6 +56,8 @@ def _devices(resource: Resource) -> list[tuple[str, Any]]:
         for position, item in enumerate(items if isinstance(items, list) else []):
             if isinstance(item, dict):
                 devices.append((f"{block}.{position}.encrypted", item.get("encrypted")))
+    if resource.get("root_block_device") in (None, []):
+        devices.append(("root_block_device", _UNSET))  # none declared: the AMI's root volume
     return devices
 
 
@@ -66,16 +68,19 @@ def _volumes_here(subject: Subject, resource: Resource) -> bool:
 
 @control(
     "ebs-encrypted",
-    kinds=("aws_ebs_volume", "aws_instance", "aws_launch_template"),
+    kinds=("aws_ebs_volume", "aws_instance", "aws_launch_template", "aws_launch_configuration"),
     needs=("aws_ebs_encryption_by_default",),
     severity="high",
     frameworks=GDPR,
     select=_volumes_here,
 )
 def test_block_storage_is_encrypted(subject: Subject, resource: Resource) -> None:
-    """EBS volumes, instance disks and launch-template disks are encrypted."""
+    """EBS volumes and the disks of instances, launch templates and configurations are encrypted."""
     findings = Findings(resource)
-    account_default = _default_encryption_on(subject)
+    # The account default encrypts volumes created from now on: what a plan creates, and what
+    # a launch template or configuration will start; a volume that exists is as it is.
+    future = resource.source.startswith("plan") or resource.kind in LAUNCHERS
+    account_default = future and _default_encryption_on(subject)
     devices = _devices(resource)
     if not devices and resource.kind == "aws_launch_template":
         devices = [("block_device_mappings", _UNSET)]  # none declared: the AMI's volumes
@@ -93,6 +98,7 @@ def test_block_storage_is_encrypted(subject: Subject, resource: Resource) -> Non
 
 
 _UNSET = Unknown(UNSET_REASON)
+LAUNCHERS = ("aws_launch_template", "aws_launch_configuration")
 
 
 @control(

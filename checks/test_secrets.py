@@ -175,7 +175,7 @@ def _judge_text(subject: Subject, what: str, text: str, findings: Findings) -> N
 
 @control(
     "imdsv2-required",
-    kinds=("aws_instance", "aws_launch_template"),
+    kinds=("aws_instance", "aws_launch_template", "aws_launch_configuration"),
     severity="high",
     frameworks={"AWS-FSBP": "EC2.8", "CIS-AWS": "5.6"},
 )

@@ -176,3 +176,16 @@ def test_bucket_without_a_block_is_a_named_gap_not_a_fail(collect: Any, aws: bot
     verdict, message = found[("s3-not-public", "plain")]
     assert verdict is Verdict.INCONCLUSIVE and "moto gap" in message
     assert found[("s3-not-public", "blocked")][0] is Verdict.PASS
+
+
+def test_the_account_default_does_not_encrypt_a_volume_that_exists(
+    collect: Any, aws: boto3.Session
+) -> None:
+    """Encryption by default applies to volumes created from then on; one that exists
+    unencrypted stays so (a fixed defect: the default was taken for every live volume)."""
+    ec2 = aws.client("ec2")
+    volume = ec2.create_volume(AvailabilityZone="us-east-1a", Size=8, Encrypted=False)
+    ec2.enable_ebs_encryption_by_default()
+    inv = collect("ec2")
+    verdict, message = verdicts(inv, "ebs-encrypted")[("ebs-encrypted", volume["VolumeId"])]
+    assert verdict is Verdict.FAIL and "encrypted=False" in message

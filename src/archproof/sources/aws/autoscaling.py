@@ -1,4 +1,5 @@
-"""Auto Scaling: groups, scaling policies, and the EC2 launch templates they launch from."""
+"""Auto Scaling: groups, scaling policies, and the launch templates and configurations they
+launch from."""
 
 from __future__ import annotations
 
@@ -7,7 +8,12 @@ from typing import Any
 from archproof.inventory.secrets import redact_user_data
 from archproof.sources.aws.base import Scan, iso, tag_dict
 
-KINDS = ("aws_autoscaling_group", "aws_autoscaling_policy", "aws_launch_template")
+KINDS = (
+    "aws_autoscaling_group",
+    "aws_autoscaling_policy",
+    "aws_launch_template",
+    "aws_launch_configuration",
+)
 
 
 def collect(scan: Scan) -> None:
@@ -20,6 +26,46 @@ def collect(scan: Scan) -> None:
     ):
         _add_policy(scan, policy)
     _launch_templates(scan)
+    op, key = "describe_launch_configurations", "LaunchConfigurations[]"
+    for config in scan.items(asg, op, key, ("aws_launch_configuration",)) or ():
+        _add_launch_configuration(scan, config)
+
+
+def _add_launch_configuration(scan: Scan, config: dict[str, Any]) -> None:
+    name = config["LaunchConfigurationName"]
+    arn = config.get("LaunchConfigurationARN")
+    devices = config.get("BlockDeviceMappings") or ()
+    metadata = config.get("MetadataOptions")
+
+    def volumes(root: bool) -> list[dict[str, Any]]:
+        return [
+            {"device_name": m.get("DeviceName"), "encrypted": (m.get("Ebs") or {}).get("Encrypted")}
+            for m in devices
+            if m.get("Ebs") and (m.get("DeviceName") in ("/dev/xvda", "/dev/sda1")) == root
+        ]
+
+    scan.add(
+        "aws_launch_configuration",
+        name,
+        {
+            "name": name,
+            "arn": arn,
+            "image_id": config.get("ImageId"),
+            "security_groups": list(config.get("SecurityGroups") or ()),
+            "associate_public_ip_address": config.get("AssociatePublicIpAddress"),
+            "root_block_device": volumes(root=True),
+            "ebs_block_device": volumes(root=False),
+            "metadata_options": [
+                {
+                    "http_tokens": metadata.get("HttpTokens"),
+                    "http_endpoint": metadata.get("HttpEndpoint"),
+                }
+            ]
+            if metadata
+            else [],
+        },
+        ids=(name, arn),
+    )
 
 
 def _template_ref(ref: dict[str, Any] | None) -> list[dict[str, Any]]:
