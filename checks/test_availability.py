@@ -12,6 +12,7 @@ from archproof.verdict import Failed, Inconclusive
 
 ZONED = (
     "aws_lb",
+    "aws_elb",
     "aws_autoscaling_group",
     "aws_db_subnet_group",
     "aws_elasticache_subnet_group",

@@ -125,6 +125,8 @@ def test_distribution_serves_viewers_only_over_https(subject: Subject, resource:
 
 
 def _public_entry(subject: Subject, resource: Resource) -> bool:
+    if resource.kind == "aws_elb":
+        return internet_facing(resource) is not False
     if resource.kind != "aws_lb":
         return True
     # Gateway load balancers carry appliances inside the network; they are not an entry.
@@ -159,7 +161,7 @@ def _fronting_distributions(subject: Subject, lb: Resource) -> list[Resource]:
 
 @control(
     "waf-on-public-entry",
-    kinds=("aws_lb", *DISTRIBUTIONS),
+    kinds=("aws_lb", "aws_elb", *DISTRIBUTIONS),
     needs=("aws_wafv2_web_acl_association",),
     severity="high",
     params={"cdn_origin_role": ""},
@@ -212,6 +214,12 @@ def test_public_entry_is_behind_a_web_acl(subject: Subject, resource: Resource) 
                 shown,
                 "a web ACL on the load balancer or on a CloudFront distribution in front of it",
             )
+    elif resource.kind == "aws_elb":  # no web ACL attaches to it, whatever WAF holds
+        findings.fail(
+            "load balancer",
+            "a Classic Load Balancer",
+            "an application load balancer with a web ACL (WAF attaches to ALBs)",
+        )
     elif missing:
         findings.unknown("web ACL association", missing)
     elif resource.get("load_balancer_type") == "network":

@@ -66,7 +66,7 @@ def test_documented_metrics_raise_alarms(subject: Subject) -> None:
 
 @control(
     "lb-access-logs",
-    kinds=("aws_lb",),
+    kinds=("aws_lb", "aws_elb"),
     severity="medium",
     select=lambda s, r: r.get("internal") is not True,
     frameworks={"PCI-DSS": "10.2.1"},

@@ -36,9 +36,20 @@ def _public_lb(subject: Subject, lb: Resource) -> bool:
     return isinstance(facing, Unknown) or facing is True
 
 
+def _protocols(subject: Subject, lb: Resource) -> list[Any]:
+    """The listener protocols of a load balancer (a Classic one lists them inline)."""
+    if lb.kind == "aws_elb":
+        blocks = lb.get("listener")
+        if isinstance(blocks, Unknown):
+            return [blocks]
+        return [b.get("lb_protocol") for b in blocks or [] if isinstance(b, dict)]
+    listeners = subject.inventory.referring(lb, "aws_lb_listener", "load_balancer_arn")
+    return [listener.get("protocol") for listener in listeners]
+
+
 @control(
     "https-listener-on-public-lb",
-    kinds=("aws_lb",),
+    kinds=("aws_lb", "aws_elb"),
     needs=LISTENERS,
     severity="high",
     select=_public_lb,
@@ -52,11 +63,10 @@ def test_public_entry_terminates_tls(subject: Subject, resource: Resource) -> No
     note = scheme_note(resource)
     if note is not None:
         findings.note(note)
-    listeners = subject.inventory.referring(resource, "aws_lb_listener", "load_balancer_arn")
-    protocols = [listener.get("protocol") for listener in listeners]
+    protocols = _protocols(subject, resource)
     if any(is_unknown(p) for p in protocols):
         findings.unknown("listener protocol", "known only after apply")
-    elif not any(str(p).upper() in SECURE for p in protocols):
+    elif not any(str(p).upper() in (*SECURE, "SSL") for p in protocols):
         findings.fail("listener protocols", protocols, "an HTTPS or TLS listener")
     findings.close()
 
@@ -194,6 +204,11 @@ def test_listener_tls_policy_is_modern(subject: Subject, resource: Resource) -> 
 
 
 def _plain_http_public(subject: Subject, listener: Resource) -> bool:
+    if listener.kind == "aws_elb":
+        plain = [
+            p for p in _protocols(subject, listener) if is_unknown(p) or str(p).upper() == "HTTP"
+        ]
+        return bool(plain) and _public_lb(subject, listener)
     protocol = _protocol(listener)
     if not isinstance(protocol, Unknown) and protocol != "HTTP":
         return False
@@ -203,7 +218,7 @@ def _plain_http_public(subject: Subject, listener: Resource) -> bool:
 
 @control(
     "http-redirects-to-https",
-    kinds=LISTENERS,
+    kinds=(*LISTENERS, "aws_elb"),
     needs=("aws_lb_listener_rule",),
     severity="high",
     select=_plain_http_public,
@@ -211,6 +226,10 @@ def _plain_http_public(subject: Subject, listener: Resource) -> bool:
 def test_http_only_redirects_to_https(subject: Subject, resource: Resource) -> None:
     """Plain HTTP on a public load balancer answers only with a redirect to HTTPS."""
     findings = Findings(resource)
+    if resource.kind == "aws_elb":
+        _judge_classic(subject, resource, findings)
+        findings.close()
+        return
     protocol = _protocol(resource)
     if isinstance(protocol, Unknown):
         findings.unknown("protocol", protocol)
@@ -227,6 +246,19 @@ def test_http_only_redirects_to_https(subject: Subject, resource: Resource) -> N
     ):
         findings.unknown(f"{rule.address}", "it may be a rule of this listener")
     findings.close()
+
+
+def _judge_classic(subject: Subject, lb: Resource, findings: Findings) -> None:
+    """A Classic Load Balancer cannot redirect: a plain-HTTP listener serves the application."""
+    for protocol in _protocols(subject, lb):
+        if is_unknown(protocol):
+            findings.unknown("listener.lb_protocol", "known only after apply")
+        elif str(protocol).upper() == "HTTP":
+            findings.fail(
+                "listener.lb_protocol",
+                "HTTP",
+                "no plain-HTTP listener (a Classic Load Balancer cannot redirect to HTTPS)",
+            )
 
 
 def _judge_actions(what: str, actions: Any, findings: Findings) -> None:

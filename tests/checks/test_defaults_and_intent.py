@@ -15,6 +15,10 @@ from support.in_process import every_control_spec, judge_all
 
 PLAN = Path(__file__).resolve().parent / "defaults_plan" / "plan.json"
 CONTROLS = [
+    "https-listener-on-public-lb",
+    "lb-access-logs",
+    "waf-on-public-entry",
+    "zone-spread",
     "s3-encrypted",
     "s3-not-public",
     "queue-topic-encrypted",
@@ -115,3 +119,16 @@ def test_nothing_to_judge_says_what_it_looked_for(tmp_path: Path) -> None:
     assert "4 aws_subnet in plan, none a subject of this control" in message
     assert "no subnet declares its tier (tag Tier)" in message
     assert "effective tiers from routes: isolated 1, private 1, public 2" in message
+
+
+def test_a_classic_load_balancer_is_judged(judged: Judged) -> None:
+    expectations = {
+        "https-listener-on-public-lb": "listener protocols=['http']",
+        "http-redirects-to-https": "a Classic Load Balancer cannot redirect to HTTPS",
+        "lb-access-logs": "access_logs.enabled",
+        "waf-on-public-entry": "a Classic Load Balancer",
+    }
+    for control, text in expectations.items():
+        verdict, message = judged[(control, "aws_elb.classic")]
+        assert verdict is Verdict.FAIL and text in message, message
+    assert judged[("zone-spread", "aws_elb.classic")][0] is Verdict.PASS

@@ -228,3 +228,15 @@ resource "aws_instance" "worker" {
     device_index         = 0
   }
 }
+
+# A Classic Load Balancer: plain HTTP only, no access logs, no web ACL possible.
+resource "aws_elb" "classic" {
+  name    = "defaults-classic"
+  subnets = [aws_subnet.public.id, aws_subnet.private_misrouted.id]
+  listener {
+    lb_port           = 80
+    lb_protocol       = "http"
+    instance_port     = 8080
+    instance_protocol = "http"
+  }
+}

@@ -189,3 +189,39 @@ def test_the_account_default_does_not_encrypt_a_volume_that_exists(
     inv = collect("ec2")
     verdict, message = verdicts(inv, "ebs-encrypted")[("ebs-encrypted", volume["VolumeId"])]
     assert verdict is Verdict.FAIL and "encrypted=False" in message
+
+
+def test_classic_load_balancers_are_read_and_judged(collect: Any, aws: boto3.Session) -> None:
+    ec2 = aws.client("ec2")
+    _, subnets = _vpc(ec2)
+    elb = aws.client("elb")
+    elb.create_load_balancer(
+        LoadBalancerName="classic",
+        Listeners=[
+            {
+                "Protocol": "HTTP",
+                "LoadBalancerPort": 80,
+                "InstanceProtocol": "HTTP",
+                "InstancePort": 8080,
+            }
+        ],
+        Subnets=subnets,
+    )
+    inv = collect("elb", "ec2")
+    [balancer] = inv.of_kind("aws_elb")
+    assert balancer.get("listener.0.lb_protocol") == "HTTP"
+    assert balancer.get("internal") is False
+    found = verdicts(
+        inv,
+        "https-listener-on-public-lb",
+        "http-redirects-to-https",
+        "waf-on-public-entry",
+        "zone-spread",
+    )
+    for control in (
+        "https-listener-on-public-lb",
+        "http-redirects-to-https",
+        "waf-on-public-entry",
+    ):
+        assert found[(control, "classic")][0] is Verdict.FAIL, found[(control, "classic")]
+    assert found[("zone-spread", "classic")][0] is Verdict.PASS
