@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
@@ -230,7 +231,7 @@ def _rule_resources(inv: Inventory, group: Resource) -> list[Rule]:
                 attached = relation.unresolved
                 if attached is None:
                     attached = Unknown("its security group is undecided")
-                rules.append(_maybe_rule(group, rule, attached))
+                rules.append(_maybe_rule(inv, group, rule, attached))
     return rules
 
 
@@ -238,18 +239,11 @@ def _is_ingress(rule: Resource) -> bool:
     return rule.kind != "aws_security_group_rule" or rule.get("type") == "ingress"
 
 
-def _maybe_rule(group: Resource, rule: Resource, attached: Unknown) -> Rule:
-    """A rule that may belong to this group: what it admits counts, but not as a fact."""
-    protocol = _RULE_SHAPES[rule.kind][2]
+def _maybe_rule(inv: Inventory, group: Resource, rule: Resource, attached: Unknown) -> Rule:
+    """A rule that may belong to this group: its ports count, but whom it admits is no fact
+    about this group — undecided, never a pass and never a failure of it."""
     why = Unknown(f"{rule.address} may belong to this group: {attached.reason}")
-    return Rule(
-        group,
-        rule,
-        rule.get(protocol),
-        rule.get("from_port", -1),
-        rule.get("to_port", -1),
-        unresolved=why,
-    )
+    return dataclasses.replace(_rule_of(inv, group, rule), cidrs=(), sources=(), unresolved=why)
 
 
 def _rule_of(inv: Inventory, group: Resource, rule: Resource) -> Rule:
