@@ -1,14 +1,13 @@
-"""Access: admin ports only via the bastion, databases only from the app tier, least privilege."""
+"""Access: admin ports only via the bastion, databases only from the app tier."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from archproof.controls.api import Findings, Subject, control
 from archproof.controls.facts import ANYWHERE, admits_only, cidr_within, group_in_roles
 from archproof.inventory.access import SG_KINDS, ingress_rules, security_groups_of
-from archproof.inventory.model import Resource, Unknown, is_unknown
+from archproof.inventory.model import Resource, Unknown
 
 RULE_KINDS = ("aws_security_group_rule", "aws_vpc_security_group_ingress_rule")
 ADMIN = {"admin_ports": [22, 3389], "bastion_role": "bastion"}
@@ -136,154 +135,4 @@ def test_database_admits_only_its_clients(subject: Subject, resource: Resource) 
                     )
             if rule.unresolved is not None and not admits_only(subject, rule.candidates, roles):
                 findings.unknown(f"{group.address} ingress source", rule.unresolved)
-    findings.close()
-
-
-POLICY_KINDS = (
-    "aws_iam_policy",
-    "aws_iam_role_policy",
-    "aws_iam_user_policy",
-    "aws_iam_group_policy",
-)
-ATTACHMENT_KINDS = (
-    "aws_iam_role_policy_attachment",
-    "aws_iam_user_policy_attachment",
-    "aws_iam_group_policy_attachment",
-    "aws_iam_policy_attachment",
-)
-ADMIN_POLICY_ARNS = ("arn:aws:iam::aws:policy/AdministratorAccess",)
-
-
-def _as_list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else [value]
-
-
-def star_on_star(document: Any) -> bool | Unknown:
-    """Does a policy document allow every action on every resource? Unknown actions or
-    resources of an allow statement leave it undecided."""
-    statements = document.get("Statement", []) if isinstance(document, dict) else []
-    undecided: Unknown | None = None
-    for statement in _as_list(statements):
-        if not isinstance(statement, dict):
-            continue
-        effect = statement.get("Effect")
-        if isinstance(effect, Unknown):
-            undecided = effect
-            continue
-        if effect != "Allow" or "Condition" in statement:
-            continue
-        actions = _as_list(statement.get("Action", []))
-        resources = _as_list(statement.get("Resource", []))
-        if any(isinstance(a, Unknown) for a in actions):
-            undecided = Unknown("an allowed action is known only after apply")
-        elif "*" in actions and "*" in resources:
-            return True
-        elif "*" in actions and any(isinstance(r, Unknown) for r in resources):
-            undecided = Unknown("the resources of an Allow * are known only after apply")
-    return undecided if undecided is not None else False
-
-
-def _policy_document(subject: Subject, resource: Resource) -> Any:
-    """The policy as a document: its JSON, or the statements of the policy document data
-    source it is rendered from (known before its JSON is, which waits on resource ARNs)."""
-    text = resource.get("policy")
-    if isinstance(text, str):
-        return _parsed(text)
-    for source in subject.inventory.related(resource, "policy", kinds=(POLICY_DOCUMENT,)):
-        rendered = source.get("json")
-        if isinstance(rendered, str):
-            return _parsed(rendered)
-        statements = source.get("statement")
-        if isinstance(statements, list):
-            return {"Statement": [_statement_of(s) for s in statements if isinstance(s, dict)]}
-    return text if isinstance(text, Unknown) else Unknown("the policy document is not recorded")
-
-
-POLICY_DOCUMENT = "data.aws_iam_policy_document"
-
-
-def _parsed(text: str) -> Any:
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError:
-        return Unknown("not valid JSON")
-
-
-def _statement_of(block: dict[str, Any]) -> dict[str, Any]:
-    """A ``statement`` block of aws_iam_policy_document in IAM JSON terms."""
-    effect = block.get("effect")
-    statement: dict[str, Any] = {"Effect": "Allow" if effect in (None, "") else effect}
-    for ours, theirs in (("actions", "Action"), ("resources", "Resource")):
-        value = block.get(ours)
-        if value not in (None, []):
-            statement[theirs] = value
-    if block.get("condition") not in (None, []):
-        statement["Condition"] = block["condition"]
-    return statement
-
-
-@control(
-    "no-admin-star-policy",
-    kinds=(*POLICY_KINDS, *ATTACHMENT_KINDS),
-    severity="critical",
-    frameworks={"CIS-AWS": "1.16"},
-)
-def test_no_policy_grants_everything(subject: Subject, resource: Resource) -> None:
-    """No IAM policy grants every action on every resource."""
-    findings = Findings(resource)
-    if resource.kind in ATTACHMENT_KINDS:
-        arn = resource.get("policy_arn")
-        own = subject.inventory.related(resource, "policy_arn", kinds=("aws_iam_policy",))
-        if isinstance(arn, Unknown) and own:
-            findings.note(f"attaches {own[0].address}, judged on its own")
-        else:
-            findings.check(
-                "policy_arn", arn, arn not in ADMIN_POLICY_ARNS, "not AdministratorAccess"
-            )
-        findings.close()
-        return
-    document = _policy_document(subject, resource)
-    if isinstance(document, Unknown):
-        findings.unknown("policy", document)
-    else:
-        verdict = star_on_star(document)
-        findings.check("policy", "Allow * on *", _negate(verdict), "no Allow of * on *")
-    findings.close()
-
-
-def _negate(value: bool | Unknown) -> bool | Unknown:
-    return value if isinstance(value, Unknown) else not value
-
-
-@control(
-    "root-account-mfa",
-    kinds=("aws_iam_account_summary",),
-    sources=("live",),
-    severity="critical",
-    frameworks={"CIS-AWS": "1.5"},
-)
-def test_root_account_has_mfa(resource: Resource) -> None:
-    """The account's root user signs in with MFA."""
-    findings = Findings(resource)
-    value = resource.get("account_mfa_enabled")
-    findings.check("account_mfa_enabled", value, value is True, "true")
-    findings.close()
-
-
-@control(
-    "console-users-mfa",
-    kinds=("aws_iam_user",),
-    sources=("live",),
-    severity="high",
-    frameworks={"CIS-AWS": "1.10"},
-)
-def test_console_users_have_mfa(resource: Resource) -> None:
-    """IAM users who can sign in to the console have an MFA device."""
-    findings = Findings(resource)
-    password = resource.get("password_enabled")
-    devices = resource.get("mfa_devices")
-    if is_unknown(password) or is_unknown(devices):
-        findings.unknown("console access or MFA", password if is_unknown(password) else devices)
-    elif password is True:
-        findings.check("mfa_devices", devices or [], bool(devices), "at least one MFA device")
     findings.close()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from archproof.controls.api import Findings, Subject, control
 from archproof.controls.facts import is_set
-from archproof.controls.tiers import INTERNAL, TIER_PARAMS, intended_tier
+from archproof.controls.tiers import TIER_PARAMS
 from archproof.inventory.defaults import ASG_HEALTH_CHECK, RDS_MULTI_AZ, value_or_default
 from archproof.inventory.model import Resource, Unknown
 from archproof.inventory.network import subnet_tier, zones_of
@@ -33,8 +33,7 @@ def test_each_tier_spans_the_zones(subject: Subject) -> None:
     zones: dict[str, set[str]] = {t: set() for t in subject.params["tiers"]}
     unknown: list[str] = []
     for subnet in inv.of_kind("aws_subnet"):
-        meant = intended_tier(subnet, subject.params, inv)
-        tier = meant if meant not in (None, INTERNAL) else subnet_tier(inv, subnet)
+        tier = subnet_tier(inv, subnet)  # the tier its routes make it; a name alone is no proof
         zone = subnet.get("availability_zone")
         if isinstance(tier, Unknown) or isinstance(zone, Unknown):
             unknown.append(subnet.address)

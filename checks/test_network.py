@@ -92,6 +92,7 @@ def test_no_public_addresses_outside_public_tier(subject: Subject, resource: Res
 
 
 EIP_LINKS = (("aws_eip", "instance"), ("aws_eip_association", "instance_id"))
+ENI_EIP_LINKS = (("aws_eip", "network_interface"), ("aws_eip_association", "network_interface_id"))
 
 
 def _judge_public_address(
@@ -107,9 +108,15 @@ def _judge_public_address(
         undecided = first_unknown(*launch)
         assoc = True if True in launch else (undecided if undecided is not None else False)
     findings.check("associate_public_ip_address", assoc, assoc is False, "false")
-    for kind, path in EIP_LINKS:
-        for eip in inv.referring(instance, kind, path):
-            findings.fail("Elastic IP", eip.address, "no public address")
+    interfaces = inv.related(
+        instance, "network_interface.network_interface_id", kinds=("aws_network_interface",)
+    )
+    for holder, links in ((instance, EIP_LINKS), *((i, ENI_EIP_LINKS) for i in interfaces)):
+        for kind, path in links:
+            for eip in inv.referring(holder, kind, path):
+                findings.fail("Elastic IP", eip.address, "no public address")
+            for eip in inv.maybe_referring(holder, kind, path):
+                findings.unknown("Elastic IP", f"{eip.address} may be associated with it")
     public_ip = instance.get("public_ip")
     if isinstance(public_ip, str) and public_ip:
         findings.fail("public_ip", public_ip, "none")
@@ -168,7 +175,11 @@ def test_private_subnets_have_a_restrictive_acl(subject: Subject, resource: Reso
             if a not in acls
         ]
     custom = [a for a in acls if a.get("default") is not True and a.kind == "aws_network_acl"]
-    if not custom:
+    maybe = _maybe_acls(inv, resource)
+    if not custom and maybe:
+        names = ", ".join(a.address for a in maybe)
+        findings.unknown("network ACL", f"may be {names}; the plan cannot tell")
+    elif not custom:
         findings.fail("network ACL", "the VPC default (allows all)", "a dedicated network ACL")
     for acl in acls:
         inline = acl.get("ingress")
@@ -183,6 +194,12 @@ def test_private_subnets_have_a_restrictive_acl(subject: Subject, resource: Reso
             verdict = _allows_from_anywhere(rule, subject.params["admin_ports"])
             if isinstance(verdict, Unknown):
                 findings.unknown(f"{acl.address} ingress", verdict)
+            elif verdict and rule.get("may_belong_elsewhere"):
+                findings.unknown(
+                    f"{acl.address} ingress",
+                    f"{rule['may_belong_elsewhere']} allows admin ports from anywhere "
+                    "and may belong to this ACL",
+                )
             elif verdict:
                 findings.fail(
                     f"{acl.address} rule {rule.get('rule_no')}",
@@ -193,10 +210,24 @@ def test_private_subnets_have_a_restrictive_acl(subject: Subject, resource: Reso
     findings.close()
 
 
+def _maybe_acls(inv: Inventory, subnet: Resource) -> list[Resource]:
+    """Custom network ACLs a plan cannot rule out for ``subnet``: their subnet list or an
+    association's subnet is one of several candidates."""
+    maybe = inv.maybe_referring(subnet, "aws_network_acl", "subnet_ids")
+    for association in inv.maybe_referring(subnet, "aws_network_acl_association", "subnet_id"):
+        maybe += inv.related(association, "network_acl_id", kinds=("aws_network_acl",), widen=True)
+    return list(dict.fromkeys(maybe))
+
+
 def _rule_resources(inv: Inventory, acl: Resource) -> list[dict[str, Any]]:
-    """``aws_network_acl_rule`` resources of an ACL, in the inline rule shape."""
+    """``aws_network_acl_rule`` resources of an ACL, in the inline rule shape; a rule that may
+    belong to another ACL as well counts, since the plan cannot rule it out."""
     rules = []
-    for rule in inv.referring(acl, "aws_network_acl_rule", "network_acl_id"):
+    separate = [(r, False) for r in inv.referring(acl, "aws_network_acl_rule", "network_acl_id")]
+    separate += [
+        (r, True) for r in inv.maybe_referring(acl, "aws_network_acl_rule", "network_acl_id")
+    ]
+    for rule, maybe in separate:
         if rule.get("egress") is True:
             continue
         rules.append(
@@ -208,6 +239,7 @@ def _rule_resources(inv: Inventory, acl: Resource) -> list[dict[str, Any]]:
                 "to_port": rule.get("to_port"),
                 "cidr_block": rule.get("cidr_block"),
                 "ipv6_cidr_block": rule.get("ipv6_cidr_block"),
+                "may_belong_elsewhere": maybe and rule.address,
             }
         )
     return rules

@@ -103,11 +103,12 @@ def test_vpc_traffic_is_logged(subject: Subject, resource: Resource) -> None:
     maybe = inv.maybe_referring(resource, "aws_flow_log", "vpc_id")
     if not logs:
         subnets = inv.referring(resource, "aws_subnet", "vpc_id")
+        maybe += inv.maybe_referring(resource, "aws_subnet", "vpc_id")  # unlogged, perhaps
         per_subnet = [inv.referring(s, "aws_flow_log", "subnet_id") for s in subnets]
         if subnets and all(per_subnet):
             logs = [log for found in per_subnet for log in found]
-    if not logs and maybe:
-        findings.unknown("flow log", f"{maybe[0].address} may log this VPC")
+    if maybe and (not logs or any(m.kind == "aws_subnet" for m in maybe)):
+        findings.unknown("flow log coverage", f"{maybe[0].address} may belong to this VPC")
     elif not logs:
         findings.fail("aws_flow_log", None, f"a flow log on the VPC (traffic {wanted[0]})")
     for log in logs:

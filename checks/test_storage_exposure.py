@@ -43,12 +43,17 @@ def public_access_flags(subject: Subject, bucket: Resource) -> tuple[dict[str, A
     """Each flag as it applies to the bucket: on at bucket or account level, else the value seen;
     and the service default that decided them (a bucket the plan creates with no block)."""
     inv = subject.inventory
-    blocks = inv.referring(bucket, "aws_s3_bucket_public_access_block", "bucket")
+    kind = "aws_s3_bucket_public_access_block"
+    blocks = inv.referring(bucket, kind, "bucket")
     account = inv.of_kind("aws_s3_account_public_access_block")
     unreadable = [
         Unknown(f"the {kind} could not be read")
         for kind in ("aws_s3_bucket_public_access_block", "aws_s3_account_public_access_block")
         if inv.errors_for([kind])
+    ]
+    unreadable += [
+        Unknown(f"{block.address} may be this bucket's block")
+        for block in inv.maybe_referring(bucket, kind, "bucket")
     ]
     if not blocks and not account and not unreadable and bucket.created:
         default = S3_PUBLIC_ACCESS_BLOCK

@@ -12,6 +12,10 @@ from archproof.inventory.links import linked
 from archproof.inventory.model import Resource, Unknown, first_block, is_unknown
 
 LISTENERS = ("aws_lb_listener",)
+VALIDATION = "aws_acm_certificate_validation"
+CERTIFICATE_KINDS = ("aws_acm_certificate", VALIDATION, "aws_iam_server_certificate")
+"""What a listener's ``certificate_arn`` may name: an ACM certificate (directly or through its
+validation) or a certificate uploaded to IAM."""
 SECURE = ("HTTPS", "TLS")
 
 
@@ -74,7 +78,7 @@ def test_public_entry_terminates_tls(subject: Subject, resource: Resource) -> No
 @control(
     "lb-certificate-valid",
     kinds=LISTENERS,
-    needs=("aws_acm_certificate",),
+    needs=("aws_acm_certificate", "aws_iam_server_certificate", "aws_lb_listener_certificate"),
     severity="high",
     params={"min_cert_days": 30},
     select=_secure,
@@ -86,40 +90,51 @@ def test_listener_certificate_is_valid(subject: Subject, resource: Resource) -> 
     protocol = _protocol(resource)
     if isinstance(protocol, Unknown):
         findings.unknown("protocol", protocol)
-    certs, gap = certificates(subject, resource)
-    for extra in inv.referring(resource, "aws_lb_listener_certificate", "listener_arn"):
-        certs += certificates(subject, extra)[0]
-    arn = resource.get("certificate_arn")
     limit = dt.datetime.now(dt.UTC) + dt.timedelta(days=int(subject.params["min_cert_days"]))
-    candidates = _candidates(subject, resource)
+    named = _judge_holder(subject, resource, limit, findings)
+    for extra in inv.referring(resource, "aws_lb_listener_certificate", "listener_arn"):
+        named = _judge_holder(subject, extra, limit, findings) or named
+    for extra in inv.maybe_referring(resource, "aws_lb_listener_certificate", "listener_arn"):
+        findings.unknown(f"{extra.address}", "may add a certificate to this listener")
+    if not named:
+        arn = resource.get("certificate_arn")
+        findings.fail("certificate_arn", arn, "an ACM or IAM server certificate")
+    findings.close()
+
+
+def _judge_holder(
+    subject: Subject, holder: Resource, limit: dt.datetime, findings: Findings
+) -> bool:
+    """Judge the certificates a listener (or one of its extra listener certificates) names;
+    False when it names none."""
+    certs, gap = certificates(subject, holder)
+    label = "certificate" if holder is findings.resource else f"{holder.address} certificate"
+    candidates = _candidates(subject, holder)
     if gap is not None and candidates:
         # The plan cannot say which of several certificates it is: valid only if each is.
-        trial = Findings(resource)
+        trial = Findings(holder)
         for cert in candidates:
             _judge_certificate(subject, cert, limit, trial)
         if trial.failures or trial.unknowns:
-            findings.unknown("certificate", gap)
+            findings.unknown(label, gap)
         else:
             listed = ", ".join(c.address for c in candidates)
-            findings.note(f"certificate_arn is one of {listed}: each is valid")
+            findings.note(f"{label} is one of {listed}: each is valid")
     elif gap is not None:
-        findings.unknown("certificate", gap)
-    elif not certs and arn in (None, ""):
-        findings.fail("certificate_arn", arn, "an ACM certificate")
+        findings.unknown(label, gap)
     for cert in certs:
         _judge_certificate(subject, cert, limit, findings)
-    findings.close()
+    return bool(certs) or gap is not None
 
 
 def _candidates(subject: Subject, listener: Resource) -> list[Resource]:
     """The certificates a listener's ARN may be, when the plan cannot tell which."""
-    kinds = ("aws_acm_certificate", "aws_acm_certificate_validation")
-    relation = subject.inventory.relation(listener, "certificate_arn", kinds)
+    relation = subject.inventory.relation(listener, "certificate_arn", CERTIFICATE_KINDS)
     found: list[Resource] = []
     for target in relation.candidates:
         pointed = (
-            subject.inventory.related(target, "certificate_arn", kinds=kinds[:1])
-            if target.kind == kinds[1]
+            subject.inventory.related(target, "certificate_arn", kinds=CERTIFICATE_KINDS[:1])
+            if target.kind == VALIDATION
             else [target]
         )
         found += [c for c in pointed if c not in found]
@@ -130,14 +145,14 @@ def certificates(subject: Subject, holder: Resource) -> tuple[list[Resource], Un
     """Certificates an ARN attribute names, also through an ``aws_acm_certificate_validation``,
     and why that list may be incomplete (an ARN of another account or region, a reference the
     plan could not follow)."""
-    kinds = ("aws_acm_certificate", "aws_acm_certificate_validation")
     found: list[Resource] = []
     if holder.get("certificate_arn") in (None, ""):
         return found, None
-    targets, gap = linked(subject.inventory, holder, "certificate_arn", kinds, "certificate")
+    inv = subject.inventory
+    targets, gap = linked(inv, holder, "certificate_arn", CERTIFICATE_KINDS, "certificate")
     for target in targets:
-        if target.kind == "aws_acm_certificate_validation":
-            found += subject.inventory.related(target, "certificate_arn", kinds=kinds[:1])
+        if target.kind == VALIDATION:
+            found += inv.related(target, "certificate_arn", kinds=CERTIFICATE_KINDS[:1])
         else:
             found.append(target)
     return found, gap
@@ -146,20 +161,15 @@ def certificates(subject: Subject, holder: Resource) -> tuple[list[Resource], Un
 def _judge_certificate(
     subject: Subject, cert: Resource, limit: dt.datetime, findings: Findings
 ) -> None:
+    if cert.kind == "aws_iam_server_certificate":
+        _judge_expiry(subject, cert, "expiration", limit, findings)
+        return
     status = cert.get("status")
     not_after = cert.get("not_after")
     if isinstance(status, str) and status:
         findings.check(f"{cert.address} status", status, status == "ISSUED", "'ISSUED'")
     if isinstance(not_after, str) and not_after:
-        expires = dt.datetime.fromisoformat(not_after.replace("Z", "+00:00"))
-        if expires.tzinfo is None:
-            expires = expires.replace(tzinfo=dt.UTC)
-        findings.check(
-            f"{cert.address} not_after",
-            not_after,
-            expires >= limit,
-            f"after {limit.date()} ({subject.params['min_cert_days']} days)",
-        )
+        _judge_expiry(subject, cert, "not_after", limit, findings)
         return
     validated = subject.inventory.referring(
         cert, "aws_acm_certificate_validation", "certificate_arn"
@@ -169,6 +179,26 @@ def _judge_certificate(
         return  # issued by ACM on validation and renewed by ACM: no expiry to watch
     findings.unknown(
         f"{cert.address} expiry", "imported or unvalidated certificate, expiry not known"
+    )
+
+
+def _judge_expiry(
+    subject: Subject, cert: Resource, attr: str, limit: dt.datetime, findings: Findings
+) -> None:
+    """Judge a certificate's expiry timestamp; one not known yet leaves it inconclusive."""
+    value = cert.get(attr)
+    if not isinstance(value, str) or not value:
+        reason = value if isinstance(value, Unknown) else f"{attr} not recorded"
+        findings.unknown(f"{cert.address} expiry", reason)
+        return
+    expires = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    if expires.tzinfo is None:
+        expires = expires.replace(tzinfo=dt.UTC)
+    findings.check(
+        f"{cert.address} {attr}",
+        value,
+        expires >= limit,
+        f"after {limit.date()} ({subject.params['min_cert_days']} days)",
     )
 
 

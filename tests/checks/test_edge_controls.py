@@ -17,6 +17,7 @@ from archproof.sources.aws import AwsOptions, collect_aws
 from archproof.sources.plan import load_plan
 from archproof.spec.model import Spec
 from archproof.verdict import Verdict, VerdictRecord
+from support.aws_estate import vpc_with_two_subnets
 
 ALL_BLOCKED = dict.fromkeys(
     ("block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets"),
@@ -297,13 +298,7 @@ def provision_edge(aws: boto3.Session) -> dict[str, str]:
         DistributionConfig=_distribution("bad", "site", "allow-all")
     )["Distribution"]["Id"]
     ec2 = aws.client("ec2")
-    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
-    subnets = [
-        ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.0.{i}.0/24", AvailabilityZone=f"us-east-1{z}")[
-            "Subnet"
-        ]["SubnetId"]
-        for i, z in ((1, "a"), (2, "b"))
-    ]
+    _, subnets = vpc_with_two_subnets(ec2)
     elbv2 = aws.client("elbv2")
     web, api = (
         elbv2.create_load_balancer(Name=name, Subnets=subnets)["LoadBalancers"][0][

@@ -102,7 +102,9 @@ class Inventory:
             tuple[dict[int, list[Resource]], dict[int, list[Resource]]],
         ] = {}
         self.memo: dict[str, Any] = {}  # inventory-wide derived facts
-        self._nearest_cache: dict[tuple[ModuleInstance, frozenset[str]], list[Resource]] = {}
+        self._nearest_cache: dict[
+            tuple[ModuleInstance, frozenset[str]], tuple[list[Resource], bool]
+        ] = {}
         for resource in resources:
             self.add(resource)
 
@@ -177,9 +179,11 @@ class Inventory:
         """What ``path`` points at, with candidates and the reason when a plan cannot say.
 
         References through locals (without the configuration) or ``each.value`` over a map
-        are narrowed to the resources of ``kinds`` in the module instance they sit in (or
-        the nearest enclosing one that has such resources): one candidate is the target;
-        several are candidates; none leaves the relation unresolved, naming the expression.
+        are narrowed to the resources of ``kinds`` in the module instance they sit in: the
+        one such resource there is the target; several are candidates; none there makes the
+        resources of the enclosing instances candidates (never a link); none at all leaves
+        the relation unresolved, naming the expression — also beside exact targets, which
+        the loose part may add to.
         """
         wanted = set(kinds)
         exact = self._related(resource, path, wanted)
@@ -187,22 +191,22 @@ class Inventory:
         if not exact and widen and wanted:
             exact, at = self._widened(resource, path, wanted)
         loose = _loose_for(resource, at)
-        if loose is None or not wanted or not is_unknown(resource.get(at)):
+        if loose is None or not wanted or not is_unknown(values_at(resource, at)):
             return Relation(tuple(exact))
-        pool = [r for r in self._narrowed(loose, frozenset(wanted)) if r not in exact]
+        found, own = self._narrowed(loose, frozenset(wanted))
+        pool = [r for r in found if r not in exact]
         named = ", ".join(loose.expressions) or "a reference"
         if any(e.startswith("local.") for e in loose.expressions) and not self.scope.get(
             "configuration"
         ):
             named += "; --tf-dir lets archproof read locals from the configuration"
         if not pool:
-            if exact:
-                return Relation(tuple(exact))
-            return Relation((), (), Unknown(f"{at} comes from {named}"))
-        if len(pool) == 1 and not exact:
+            lead = "may also hold what" if exact else "comes from"
+            return Relation(tuple(exact), (), Unknown(f"{at} {lead} {named}"))
+        if len(pool) == 1 and not exact and own:
             return Relation(tuple(pool))
         listed = ", ".join(r.address for r in pool)
-        lead = "may also be" if exact else "is one of"
+        lead = "may also be" if exact else ("is one of" if len(pool) > 1 else "may be")
         return Relation(
             tuple(exact),
             tuple(pool),
@@ -223,33 +227,47 @@ class Inventory:
                 return found, shorter
         return [], path
 
-    def _narrowed(self, loose: Loose, wanted: frozenset[str]) -> list[Resource]:
+    def _narrowed(self, loose: Loose, wanted: frozenset[str]) -> tuple[list[Resource], bool]:
+        """Candidates of ``wanted`` kinds, and whether all are the loose part's own: named
+        broadly by it, or sitting in its own module instance (not a child or a parent)."""
         found: dict[int, Resource] = {}
+        own = True
         for address in loose.addresses:
             target = self._by_address.get(address)
             if target is not None and target.kind in wanted:
                 found.setdefault(id(target), target)
         for scope in loose.scopes:
-            for target in self._nearest(scope, wanted):
+            targets, here = self._nearest(scope, wanted)
+            own = own and here
+            for target in targets:
                 found.setdefault(id(target), target)
-        return list(found.values())
+        return list(found.values()), own
 
-    def _nearest(self, scope: ModuleInstance, wanted: frozenset[str]) -> list[Resource]:
-        """Resources of ``wanted`` kinds in a module instance (and its children), else in
-        the nearest enclosing instance that has any."""
+    def _nearest(
+        self, scope: ModuleInstance, wanted: frozenset[str]
+    ) -> tuple[list[Resource], bool]:
+        """Resources of ``wanted`` kinds directly in a module instance; else in it and its
+        children, or in the nearest enclosing instance that has any (``False``: not its own)."""
         key = (scope, wanted)
         cached = self._nearest_cache.get(key)
         if cached is None:
             pool = self.of_kind(*sorted(wanted))
+            inside = _module_prefix(scope)
+            direct = [
+                r
+                for r in pool
+                if (m := inside.match(r.address)) and not r.address[m.end() :].startswith("module.")
+            ]
+            cached = (direct, True)
             level = scope
-            while True:
+            while not cached[0]:
                 inside = _module_prefix(level)
-                cached = [r for r in pool if inside.match(r.address)]
-                if cached or not level:
+                cached = ([r for r in pool if inside.match(r.address)], False)
+                if not level:
                     break
                 level = level[:-1]
             self._nearest_cache[key] = cached
-        return list(cached)
+        return list(cached[0]), cached[1]
 
     def _related(self, resource: Resource, path: str, wanted: set[str]) -> list[Resource]:
         found: dict[int, Resource] = {}  # by identity: live addresses may repeat across kinds

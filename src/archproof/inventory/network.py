@@ -70,8 +70,12 @@ def _target_of(
         if value in (None, "", []):
             continue
         kinds = _ATTR_KINDS.get(attr, ())
-        for target in inv.related(holder, f"{prefix}{attr}", kinds=kinds, widen=is_unknown(value)):
-            return _TARGET_KINDS.get(target.kind, generic), target
+        targets = inv.related(holder, f"{prefix}{attr}", kinds=kinds, widen=is_unknown(value))
+        names = {_TARGET_KINDS.get(target.kind, generic) for target in targets}
+        if len(names) > 1:
+            return "unknown", None  # widened candidates disagree on where traffic goes
+        if targets:
+            return names.pop(), targets[0]
         if isinstance(value, str):
             if value == "local":
                 return "local", None
@@ -112,6 +116,12 @@ def routes_of(inv: Inventory, table: Resource) -> list[Route]:
                 target, resource = _target_of(inv, table, "route.", item)
             routes.append(Route(dest, target, resource, table))
     separate = inv.referring(table, "aws_route", "route_table_id")
+    for maybe in inv.maybe_referring(table, "aws_route", "route_table_id"):
+        dest = _destination(
+            maybe.get("destination_cidr_block"), maybe.get("destination_ipv6_cidr_block")
+        )
+        if isinstance(dest, Unknown) or dest in DEFAULT_ROUTES:
+            routes.append(Route(dest, "unknown", None, table))  # it may be this table's
     if isinstance(inline, Unknown) and not separate:
         # A computed, unconfigured route set mirrors the aws_route resources; with none, unknown.
         routes.append(Route(inline, "unknown", None, table))
@@ -290,6 +300,11 @@ def _subnets_through_group(
             sources, gap = linked(
                 inv, resource, "replicate_source_db", ("aws_db_instance",), "source database"
             )
+            if sources and sources[0].provider != resource.provider:
+                return [], Unknown(
+                    f"a replica under provider {resource.provider} (another region?) with no"
+                    " db_subnet_group_name lands in that region's default VPC"
+                )
             if sources:
                 return subnets_of(inv, sources[0])
             return [], first_unknown(gap, Unknown("the replica's source is not in this source"))
@@ -335,5 +350,5 @@ def zones_of(inv: Inventory, resource: Resource) -> tuple[set[str], Unknown | No
             elif is_unknown(zone):
                 gap = first_unknown(gap, Unknown("availability zone known only after apply"))
         if isinstance(own, Unknown):
-            gap = own
+            gap = first_unknown(gap, own)
     return zones, gap

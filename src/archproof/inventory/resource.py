@@ -135,6 +135,9 @@ class Resource:
     """When set, every attribute the source did not record reads as this ``Unknown``."""
     loose: Mapping[str, Loose] = field(default_factory=dict)
     """Per attribute path, references a plan could not follow to one resource."""
+    provider: str = ""
+    """A plan's provider configuration for it (``aws``, ``aws.dr``): another one may be
+    another region or account."""
     change: str = ""
     """What a plan does to it (``create``, ``update``, ``no-op`` …); empty for live sources.
     A service default for *new* resources applies only to what the plan creates."""

@@ -9,18 +9,13 @@ import pytest
 
 from archproof.inventory.model import Resource, Unknown, is_unknown
 from archproof.sources.aws import gaps
+from support.aws_estate import vpc_with_two_subnets
 
 
 @pytest.fixture
 def web_asg(aws: boto3.Session) -> dict[str, Any]:
     ec2, asg, elb = aws.client("ec2"), aws.client("autoscaling"), aws.client("elbv2")
-    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
-    subnets = [
-        ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.0.{i}.0/24", AvailabilityZone=f"us-east-1{z}")[
-            "Subnet"
-        ]["SubnetId"]
-        for i, z in ((1, "a"), (2, "b"))
-    ]
+    vpc, subnets = vpc_with_two_subnets(ec2)
     tg = elb.create_target_group(Name="web", Protocol="HTTP", Port=80, VpcId=vpc)
     tg_arn = tg["TargetGroups"][0]["TargetGroupArn"]
     template = ec2.create_launch_template(

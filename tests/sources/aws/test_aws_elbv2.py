@@ -7,16 +7,12 @@ from typing import Any
 
 import boto3
 
+from support.aws_estate import vpc_with_two_subnets
+
 
 def _estate(aws: boto3.Session) -> dict[str, str]:
     ec2, elb, acm = aws.client("ec2"), aws.client("elbv2"), aws.client("acm")
-    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
-    subnets = [
-        ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.0.{i}.0/24", AvailabilityZone=f"us-east-1{z}")[
-            "Subnet"
-        ]["SubnetId"]
-        for i, z in ((1, "a"), (2, "b"))
-    ]
+    vpc, subnets = vpc_with_two_subnets(ec2)
     sg = ec2.create_security_group(GroupName="alb", Description="alb", VpcId=vpc)["GroupId"]
     lb = elb.create_load_balancer(
         Name="web", Subnets=subnets, SecurityGroups=[sg], Scheme="internet-facing"

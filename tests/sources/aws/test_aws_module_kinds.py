@@ -11,28 +11,12 @@ import boto3
 from archproof.inventory.model import Resource, Unknown
 from archproof.sources.aws import gaps
 from archproof.verdict import Verdict
-from support.in_process import every_control_spec, judge_all
-
-
-def _vpc(ec2: Any) -> tuple[str, list[str]]:
-    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
-    subnets = [
-        ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.0.{i}.0/24", AvailabilityZone=f"us-east-1{z}")[
-            "Subnet"
-        ]["SubnetId"]
-        for i, z in ((1, "a"), (2, "b"))
-    ]
-    return vpc, subnets
-
-
-def verdicts(inventory: Any, *controls: str) -> dict[tuple[str, str], tuple[Verdict, str]]:
-    found = judge_all(every_control_spec(controls), [inventory])
-    return {(c, s.split(":", 1)[1]): (v, m) for c, s, v, m in found}
+from support.aws_estate import verdicts, vpc_with_two_subnets
 
 
 def test_flow_logs_are_read_and_judged(collect: Any, aws: boto3.Session) -> None:
     ec2 = aws.client("ec2")
-    logged, _ = _vpc(ec2)
+    logged, _ = vpc_with_two_subnets(ec2)
     unlogged = ec2.create_vpc(CidrBlock="10.1.0.0/16")["Vpc"]["VpcId"]
     aws.client("s3").create_bucket(Bucket="flow-logs")
     ec2.create_flow_logs(
@@ -53,7 +37,7 @@ def test_flow_logs_are_read_and_judged(collect: Any, aws: boto3.Session) -> None
 
 def test_listener_rules_are_read_and_judged(collect: Any, aws: boto3.Session) -> None:
     ec2, elb = aws.client("ec2"), aws.client("elbv2")
-    _, subnets = _vpc(ec2)
+    _, subnets = vpc_with_two_subnets(ec2)
     lb = elb.create_load_balancer(Name="web", Subnets=subnets)["LoadBalancers"][0]
     redirect = {
         "Type": "redirect",
@@ -84,7 +68,7 @@ def test_listener_rules_are_read_and_judged(collect: Any, aws: boto3.Session) ->
 
 def test_instances_outside_the_templates_interface_groups(collect: Any, aws: boto3.Session) -> None:
     ec2, asg = aws.client("ec2"), aws.client("autoscaling")
-    vpc, subnets = _vpc(ec2)
+    vpc, subnets = vpc_with_two_subnets(ec2)
     group = ec2.create_security_group(GroupName="app", Description="app", VpcId=vpc)["GroupId"]
     template = ec2.create_launch_template(
         LaunchTemplateName="app",
@@ -193,7 +177,7 @@ def test_the_account_default_does_not_encrypt_a_volume_that_exists(
 
 def test_classic_load_balancers_are_read_and_judged(collect: Any, aws: boto3.Session) -> None:
     ec2 = aws.client("ec2")
-    _, subnets = _vpc(ec2)
+    _, subnets = vpc_with_two_subnets(ec2)
     elb = aws.client("elb")
     elb.create_load_balancer(
         LoadBalancerName="classic",

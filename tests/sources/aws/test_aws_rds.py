@@ -6,18 +6,14 @@ from typing import Any
 
 import boto3
 
+from support.aws_estate import vpc_with_two_subnets
+
 
 def test_instances_clusters_members_and_subnet_groups(
     aws: boto3.Session, collect: Any, one: Any
 ) -> None:
     ec2, rds = aws.client("ec2"), aws.client("rds")
-    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
-    subnets = [
-        ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.0.{i}.0/24", AvailabilityZone=f"us-east-1{z}")[
-            "Subnet"
-        ]["SubnetId"]
-        for i, z in ((1, "a"), (2, "b"))
-    ]
+    _, subnets = vpc_with_two_subnets(ec2)
     rds.create_db_subnet_group(
         DBSubnetGroupName="data", DBSubnetGroupDescription="data", SubnetIds=subnets
     )

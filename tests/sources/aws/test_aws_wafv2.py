@@ -10,18 +10,14 @@ from typing import Any
 
 import boto3
 
+from support.aws_estate import vpc_with_two_subnets
+
 VISIBILITY = {"SampledRequestsEnabled": False, "CloudWatchMetricsEnabled": False, "MetricName": "m"}
 
 
 def balancer(aws: boto3.Session, name: str) -> str:
     ec2 = aws.client("ec2")
-    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
-    subnets = [
-        ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.0.{i}.0/24", AvailabilityZone=f"us-east-1{z}")[
-            "Subnet"
-        ]["SubnetId"]
-        for i, z in ((1, "a"), (2, "b"))
-    ]
+    _, subnets = vpc_with_two_subnets(ec2)
     lb = aws.client("elbv2").create_load_balancer(Name=name, Subnets=subnets)
     return str(lb["LoadBalancers"][0]["LoadBalancerArn"])
 

@@ -13,13 +13,14 @@ from functools import cache
 EXPIRES_IN_DAYS = 10
 
 
-def expiring_certificate(domain: str) -> tuple[str, str]:
-    """``(certificate PEM, private key PEM)`` valid since a year ago, for 10 more days."""
-    return _make(domain, dt.datetime.now(dt.UTC).date())
+def expiring_certificate(domain: str, days: int = EXPIRES_IN_DAYS) -> tuple[str, str]:
+    """``(certificate PEM, private key PEM)`` valid since a year ago, for ``days`` more days
+    (counted from today's midnight, UTC)."""
+    return _make(domain, dt.datetime.now(dt.UTC).date(), days)
 
 
 @cache
-def _make(domain: str, today: dt.date) -> tuple[str, str]:
+def _make(domain: str, today: dt.date, days: int) -> tuple[str, str]:
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
     from cryptography.hazmat.primitives.asymmetric import ec
@@ -35,7 +36,7 @@ def _make(domain: str, today: dt.date) -> tuple[str, str]:
         .public_key(key.public_key())
         .serial_number(int(today.strftime("%Y%m%d")))
         .not_valid_before(midnight - dt.timedelta(days=355))
-        .not_valid_after(midnight + dt.timedelta(days=EXPIRES_IN_DAYS))
+        .not_valid_after(midnight + dt.timedelta(days=days))
         .add_extension(x509.SubjectAlternativeName([x509.DNSName(domain)]), critical=False)
         .sign(key, hashes.SHA256())
     )

@@ -72,7 +72,8 @@ def _one_zone(estate: Estate) -> Estate:
 
 VIOLATIONS = (
     # Compound by nature: subnets meant private become public, so their egress no longer
-    # goes through NAT and the nodes in them sit in a public tier.
+    # goes through NAT, the nodes in them sit in a public tier, and the private tier (as
+    # routed) is left with no subnet and no zone.
     Violation(
         "private-subnet-routes-to-igw",
         "The private subnets' default route goes to the internet gateway, not a NAT gateway.",
@@ -82,6 +83,7 @@ VIOLATIONS = (
         also_breaks=(
             "private-egress-via-nat",
             "subnet-tiers-present",
+            "tier-zone-spread",
             "workloads-in-private-tiers",
         ),
     ),

@@ -63,14 +63,14 @@ NETWORK_VIOLATIONS = (
         also_breaks=("zone-spread",),
     ),
     # Compound by nature: subnets tagged private whose routes make them isolated are
-    # mislabelled and have no NAT egress; a documented tier can only vanish that way, or
-    # by removing its subnets, which leaves it no zone (tier-zone-spread) instead.
+    # mislabelled and have no NAT egress; the tier they were meant to form (as routed) is
+    # gone, and with it its zones.
     Violation(
         "private-tier-without-egress",
         "The private route tables lose their default route, so no subnet is private any more.",
         "The VPC has public and private subnets",
         "subnet-tiers-present",
         _private_routes_dropped,
-        also_breaks=("subnet-tier-matches-intent", "private-egress-via-nat"),
+        also_breaks=("subnet-tier-matches-intent", "private-egress-via-nat", "tier-zone-spread"),
     ),
 )

@@ -79,7 +79,8 @@ VIOLATIONS = (
         "cloudfront-https-only",
         lambda e: e.with_value(CDN, "default_cache_behavior.0.viewer_protocol_policy", "allow-all"),
     ),
-    # Compound by nature: with both database subnets routed out, no isolated subnet is left.
+    # Compound by nature: with both database subnets routed out, no isolated subnet (and so
+    # no isolated zone) is left.
     # Plan only: moto's default VPC keeps subnets with no route out, so a live account
     # still shows an isolated tier and cannot agree on subnet-tiers-present.
     Violation(
@@ -88,7 +89,7 @@ VIOLATIONS = (
         "Database subnets are isolated: no route out of the VPC",
         "subnet-tier-matches-intent",
         _data_to_nat,
-        also_breaks=("subnet-tiers-present",),
+        also_breaks=("subnet-tiers-present", "tier-zone-spread"),
         forms=("plan",),
     ),
 )

@@ -1,12 +1,16 @@
-"""ACM certificates: status, expiry, type and validation method."""
+"""TLS certificates: ACM ones (status, expiry, type, validation method) and server
+certificates uploaded to IAM (expiry)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from cryptography import x509
+
 from archproof.sources.aws.base import Scan, iso, tag_dict
 
 KINDS = ("aws_acm_certificate",)
+SERVER_KINDS = ("aws_iam_server_certificate",)
 # without Includes, ListCertificates only returns RSA-1024/2048 certificates
 _KEY_TYPES = [
     "RSA_1024",
@@ -57,3 +61,39 @@ def _add(scan: Scan, cert: dict[str, Any], tags: dict[str, str]) -> None:
         ids=(arn,),
         tags=tags,
     )
+
+
+def collect_server_certificates(scan: Scan) -> None:
+    """Certificates uploaded to IAM (global): listeners and distributions may serve them.
+    The expiry is read from the certificate itself, what clients see; the listing's
+    ``Expiration`` stands in when the body cannot be read."""
+    iam = scan.client("iam")
+    key = "ServerCertificateMetadataList[]"
+    for meta in scan.items(iam, "list_server_certificates", key, SERVER_KINDS) or ():
+        arn, name = meta["Arn"], meta.get("ServerCertificateName")
+        answer = scan.call(iam, "get_server_certificate", SERVER_KINDS, ServerCertificateName=name)
+        body = ((answer or {}).get("ServerCertificate") or {}).get("CertificateBody")
+        scan.add(
+            "aws_iam_server_certificate",
+            arn,
+            {
+                "arn": arn,
+                "id": meta.get("ServerCertificateId"),
+                "name": name,
+                "path": meta.get("Path"),
+                "upload_date": iso(meta.get("UploadDate")),
+                "expiration": _not_after(body) or iso(meta.get("Expiration")),
+            },
+            ids=(arn, meta.get("ServerCertificateId") or arn),
+            region="",
+        )
+
+
+def _not_after(body: str | None) -> str | None:
+    if not body:
+        return None
+    try:
+        cert = x509.load_pem_x509_certificate(body.encode())
+    except ValueError:
+        return None
+    return cert.not_valid_after_utc.isoformat()

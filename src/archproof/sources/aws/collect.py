@@ -72,6 +72,7 @@ COLLECTORS: tuple[Collector, ...] = (
     Collector("rds", rds.collect, rds.KINDS),
     Collector("s3", s3.collect, s3.KINDS, is_global=True),
     Collector("iam", iam.collect, iam.KINDS, is_global=True),
+    Collector("iam", acm.collect_server_certificates, acm.SERVER_KINDS, is_global=True),
     Collector("kms", kms.collect, kms.KINDS),
     Collector("cloudtrail", cloudtrail.collect, cloudtrail.KINDS),
     Collector("cloudwatch", cloudwatch.collect, cloudwatch.KINDS),

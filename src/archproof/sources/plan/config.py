@@ -63,6 +63,9 @@ class Context:
     """References of the enclosing block's ``for_each`` expression (for ``each.value``)."""
     element: str = ""
     """The index the referring expression takes of the value (``var.ids[count.index]``)."""
+    siblings: int = 0
+    """How many instances the referring block has: an index correlates only with a
+    collection of as many (``count.index + 1`` is not told apart in plan JSON)."""
 
 
 def _as_dict(value: Any) -> dict[str, Any]:
@@ -154,7 +157,36 @@ class ConfigIndex:
     def context_of(self, address: Address) -> Context:
         """The context of a resource's own expressions."""
         each = tuple(_refs_of(self.resource_config(address).get("for_each_expression")))
-        return Context(address.modules, address.key, each)
+        part = f"{address.type}.{address.name}"
+        if address.mode == "data":
+            part = "data." + part
+        by_key = self._keyed.get((address.config_module_path, part), {})
+        siblings = sum(
+            1 for group in by_key.values() for a in group if a.modules == address.modules
+        )
+        return Context(address.modules, address.key, each, siblings=siblings)
+
+    def resolve_attribute(self, refs: list[str], context: Context) -> Resolution:
+        """An attribute's references: correlated with the block's own instance key only when
+        it indexes one collection (``element(concat(a, b), count.index)`` indexes none of
+        them); what cannot be correlated is a candidate, not a fact."""
+        correlate = correlated(refs)
+        if not correlate:
+            return self.resolve(refs, context, False)
+        indexed = [
+            r
+            for r in dict.fromkeys(most_specific(refs))
+            if not r.startswith(("count.", "each."))
+            and self._leads_somewhere(self.resolve([r], context, False))
+        ]
+        if len(indexed) > 1:
+            found = self.resolve(refs, context, False)
+            return Resolution({}, {**found.broad, **found.exact}, found.dead_ends)
+        return self.resolve(refs, context, True)
+
+    @staticmethod
+    def _leads_somewhere(found: Resolution) -> bool:
+        return bool(found.exact or found.broad or found.dead_ends)
 
     def resolve(
         self, refs: Iterable[str], context: Context, correlate: bool = False, depth: int = 0
@@ -196,11 +228,12 @@ class ConfigIndex:
             return []
         if explicit and not explicit.startswith("[count") and not explicit.startswith("[each"):
             return [a for a in by_key.get(explicit, ()) if _in_scope(a, scope)]
-        if correlate and context.key:
+        every = [a for group in by_key.values() for a in group if _in_scope(a, scope)]
+        if correlate and context.key and _aligned(context, len(every)):
             same = [a for a in by_key.get(context.key, ()) if _in_scope(a, scope)]
             if same:
                 return same
-        return [a for group in by_key.values() for a in group if _in_scope(a, scope)]
+        return every
 
     def _variable(self, name: str, context: Context, correlate: bool, depth: int) -> Resolution:
         """``var.x`` in a module instance: the caller's expression for ``x``."""
@@ -217,6 +250,7 @@ class ConfigIndex:
             instance if instance != ANY_KEY else "",
             tuple(_refs_of(module_call.get("for_each_expression"))),
             context.key if correlate else "",
+            context.siblings,
         )
         refs = _refs_of(expr)
         return self.resolve(refs, caller, correlated(refs), depth + 1)
@@ -231,21 +265,36 @@ class ConfigIndex:
         )
         if found is None:
             return Resolution(dead_ends={DeadEnd(f"local.{name}", context.scope): None})
-        element = context.element or (context.key if correlate else "")
-        picked = self._list_item(context.scope, name, element)
+        explicit = split_steps(ref)[1][1]
+        if explicit.strip("[]").isdigit():  # local.ids[0]: that item
+            picked = self._list_item(context.scope, name, explicit, None)
+        else:
+            element = context.element or (context.key if correlate else "")
+            picked = self._list_item(context.scope, name, element, context)
         if picked is not None:  # local.ids[count.index] of a list literal: that item
             return self.resolve(picked, Context(context.scope), False, depth + 1)
         inner = self.resolve(found, Context(context.scope), False, depth + 1)
-        if correlate and context.key and inner.exact:
-            return _correlate(inner, context.key)
+        collections = {(a.modules, a.type, a.name) for a in inner.exact}
+        single = len(collections) == 1 and _aligned(context, len(inner.exact))
+        if correlate and context.key and single:
+            return _correlate(inner, context.key)  # local.ids (one splat)[count.index]
+        if explicit.strip("[]").isdigit() or (correlate and context.key):
+            # an index into something that is not a plain list: any of it, as a candidate
+            return Resolution({}, {**inner.broad, **inner.exact}, inner.dead_ends)
         return inner
 
-    def _list_item(self, scope: Scope, name: str, element: str) -> list[str] | None:
+    def _list_item(
+        self, scope: Scope, name: str, element: str, correlating: Context | None
+    ) -> list[str] | None:
+        """An item of a local written as a list: at a literal index, or at the referring
+        block's own index when the list has as many items as the block has instances."""
         if self._locals is None or not element.strip("[]").isdigit():
             return None
         items = self._locals.items(tuple(n for n, _ in scope), name)
+        if items is None or (correlating is not None and not _aligned(correlating, len(items))):
+            return None
         index = int(element.strip("[]"))
-        return items[index] if items is not None and index < len(items) else None
+        return items[index] if index < len(items) else None
 
     def _each(self, ref: str, context: Context, depth: int) -> Resolution:
         """``each.value`` / ``each.key``: the enclosing block's ``for_each`` collection."""
@@ -254,7 +303,7 @@ class ConfigIndex:
         inner = self.resolve(context.each, Context(context.scope), False, depth + 1)
         if context.key and inner.exact:
             return _correlate(inner, context.key)
-        return inner
+        return Resolution({}, {**inner.broad, **inner.exact}, inner.dead_ends)
 
     def _output(self, steps: list[tuple[str, str]], context: Context, depth: int) -> Resolution:
         name, index = steps[1]
@@ -270,6 +319,11 @@ class ConfigIndex:
             if picked:
                 found.exact = dict.fromkeys(picked)
         return found
+
+
+def _aligned(context: Context, size: int) -> bool:
+    """Whether the referring block has exactly as many instances as the collection."""
+    return context.siblings == size
 
 
 def _correlate(inner: Resolution, key: str) -> Resolution:

@@ -17,7 +17,7 @@ from archproof.sources.plan.blocks import (
 from archproof.sources.plan.config import ConfigIndex, LocalsSource
 from archproof.sources.plan.hcl_locals import load_configuration
 from archproof.sources.plan.read import read_plan_document
-from archproof.sources.plan.relations import resolved_refs
+from archproof.sources.plan.relations import drop_ruled_out, resolved_refs
 
 KIND_ALIASES = {
     "aws_alb": "aws_lb",
@@ -156,10 +156,13 @@ def _load_plan(path: str | Path, source: str, tf_dir: str | Path | None) -> Inve
         },
         never=("k8s_",),
     )
+    resources = []
     for address, parsed in addresses.items():
         values = _values_for(address, planned.get(address), changes.get(address), prior)
         change = _action(changes.get(address))
-        inventory.add(_resource(address, parsed, values, config, source, change))
+        resources.append(_resource(address, parsed, values, config, source, change))
+    for resource in drop_ruled_out(resources):
+        inventory.add(resource)
     return inventory
 
 
@@ -235,4 +238,5 @@ def _resource(
         ids=ids,
         missing=_NO_VALUES if values is None else None,
         change=change,
+        provider=str(config.resource_config(parsed).get("provider_config_key") or ""),
     )

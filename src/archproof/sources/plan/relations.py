@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
+from collections.abc import Iterator
 from typing import Any
 
-from archproof.inventory.model import Loose, is_unknown
+from archproof.inventory.model import Loose, Resource, is_unknown, values_at
 from archproof.sources.plan.address import Address
 from archproof.sources.plan.blocks import BlockMatcher
-from archproof.sources.plan.config import ConfigIndex, Context, correlated, walk_expressions
+from archproof.sources.plan.config import ConfigIndex, Context, walk_expressions
 
 
 def resolved_refs(
@@ -26,7 +28,7 @@ def resolved_refs(
         raw = expression.get("references")
         if not raw:
             continue
-        found = config.resolve(raw, context, correlated(raw))
+        found = config.resolve_attribute(raw, context)
         flat = ".".join(p for p in path if not p.isdigit())
         planned_path = block_map.planned_path(path)
         keys = [flat] if not planned_path or planned_path == flat else [flat, planned_path]
@@ -84,7 +86,7 @@ def _from_hcl(
             continue
         matched = True
         for attribute, raw in block.references.items():
-            found = config.resolve(raw, context, correlated(raw))
+            found = config.resolve_attribute(raw, context)
             path = f"{name}.{position}.{attribute}"
             refs[path].extend(_render(t) for t in found.exact)
             if found.broad or found.dead_ends:
@@ -132,3 +134,44 @@ def _render(address: Address) -> str:
     prefix = address.module_path + "." if address.modules else ""
     mode = "data." if address.mode == "data" else ""
     return f"{prefix}{mode}{address.type}.{address.name}{address.key}"
+
+
+def drop_ruled_out(resources: list[Resource]) -> list[Resource]:
+    """Drop references a known value rules out.
+
+    ``policy_arn = coalesce(var.override, aws_iam_policy.p.arn)`` references the policy, but
+    when the plan knows the value while the policy is only being created (its ARN known only
+    after apply), the value came from elsewhere: the reference does not link them. A target
+    stays when the value is, or contains, one of its known values (``bucket.bucket``).
+    """
+    by_address = {r.address: r for r in resources}
+    kept = []
+    for resource in resources:
+        refs = {
+            path: tuple(
+                a for a in addresses if not _ruled_out(values_at(resource, path), by_address.get(a))
+            )
+            for path, addresses in resource.refs.items()
+        }
+        changed = any(len(refs[p]) != len(a) for p, a in resource.refs.items())
+        kept.append(dataclasses.replace(resource, refs=refs) if changed else resource)
+    return kept
+
+
+def _ruled_out(value: Any, target: Resource | None) -> bool:
+    if target is None or not target.created or is_unknown(value):
+        return False
+    leaves = [v for v in _strings(value) if v]
+    if not leaves:
+        return False
+    known = {v for v in target.attributes.values() if isinstance(v, str) and v}
+    ids = [i for i in target.ids if len(i) >= 3]
+    return not any(leaf in known or any(i in leaf for i in ids) for leaf in leaves)
+
+
+def _strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _strings(item)
