@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from archproof.controls.api import Findings, Subject, control
 from archproof.controls.facts import is_set
-from archproof.controls.tiers import TIER_PARAMS
+from archproof.controls.tiers import INTERNAL, TIER_PARAMS, intended_tier
 from archproof.inventory.defaults import ASG_HEALTH_CHECK, RDS_MULTI_AZ, value_or_default
 from archproof.inventory.model import Resource, Unknown
-from archproof.inventory.network import subnet_tier, zones_of
+from archproof.inventory.network import ISOLATED, PRIVATE, subnet_tier, zones_of
 from archproof.verdict import Failed, Inconclusive
 
 ZONED = (
@@ -35,6 +35,10 @@ def test_each_tier_spans_the_zones(subject: Subject) -> None:
     for subnet in inv.of_kind("aws_subnet"):
         tier = subnet_tier(inv, subnet)  # the tier its routes make it; a name alone is no proof
         zone = subnet.get("availability_zone")
+        if not isinstance(tier, Unknown) and not _agrees(
+            intended_tier(subnet, subject.params, inv), tier
+        ):
+            continue  # mislabelled: it proves neither tier (subnet-tier-matches-intent says so)
         if isinstance(tier, Unknown) or isinstance(zone, Unknown):
             unknown.append(subnet.address)
         elif tier in zones and isinstance(zone, str):
@@ -47,6 +51,13 @@ def test_each_tier_spans_the_zones(subject: Subject) -> None:
         raise Inconclusive(
             f"{subject.test_id}: zones of {', '.join(unknown)} known only after apply"
         )
+
+
+def _agrees(meant: str | None, routed: str) -> bool:
+    """Does the tier a subnet is meant to be (if anything says) agree with its routes?"""
+    if meant is None:
+        return True
+    return routed in (PRIVATE, ISOLATED) if meant == INTERNAL else meant == routed
 
 
 @control(

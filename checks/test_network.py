@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from archproof.controls.api import Findings, Subject, control
-from archproof.controls.tiers import ROUTING, TIER_PARAMS, intended_tier, no_intended
+from archproof.controls.tiers import ROUTING, TIER_PARAMS, intended_tier
 from archproof.inventory.model import (
-    Inventory,
     Resource,
     Unknown,
     first_unknown,
@@ -134,115 +131,6 @@ def test_database_is_not_publicly_accessible(resource: Resource) -> None:
     value = resource.get("publicly_accessible")
     findings.check("publicly_accessible", value, value in (False, None), "false")
     findings.close()
-
-
-def _allows_from_anywhere(rule: dict[str, object], ports: list[int]) -> bool | Unknown:
-    if is_unknown(rule):
-        return Unknown("a rule is known only after apply")
-    if str(rule.get("action", "")).lower() != "allow":
-        return False
-    if rule.get("cidr_block") not in ("0.0.0.0/0",) and rule.get("ipv6_cidr_block") not in (
-        "::/0",
-    ):
-        return False
-    if str(rule.get("protocol")) in ("-1", "all"):
-        return True
-    low, high = rule.get("from_port"), rule.get("to_port")
-    if not isinstance(low, int) or not isinstance(high, int):
-        return False
-    return any(low <= p <= high for p in ports)
-
-
-@control(
-    "nacl-guards-private-subnets",
-    kinds=("aws_subnet",),
-    needs=("aws_network_acl", "aws_network_acl_rule", "aws_network_acl_association"),
-    severity="medium",
-    params={**TIER_PARAMS, "admin_ports": [22, 3389]},
-    select=lambda s, r: intended_tier(r, s.params, s.inventory) not in (None, PUBLIC),
-    unselected=no_intended("private or isolated"),
-)
-def test_private_subnets_have_a_restrictive_acl(subject: Subject, resource: Resource) -> None:
-    """Private subnets have their own network ACL, refusing admin ports from anywhere."""
-    inv = subject.inventory
-    findings = Findings(resource)
-    acls = inv.referring(resource, "aws_network_acl", "subnet_ids")
-    acls += inv.referring(resource, "aws_default_network_acl", "subnet_ids")
-    for association in inv.referring(resource, "aws_network_acl_association", "subnet_id"):
-        acls += [
-            a
-            for a in inv.related(association, "network_acl_id", kinds=("aws_network_acl",))
-            if a not in acls
-        ]
-    custom = [a for a in acls if a.get("default") is not True and a.kind == "aws_network_acl"]
-    maybe = _maybe_acls(inv, resource)
-    if not custom and maybe:
-        names = ", ".join(a.address for a in maybe)
-        findings.unknown("network ACL", f"may be {names}; the plan cannot tell")
-    elif not custom:
-        findings.fail("network ACL", "the VPC default (allows all)", "a dedicated network ACL")
-    for acl in acls:
-        inline = acl.get("ingress")
-        if isinstance(inline, Unknown):
-            findings.unknown(f"{acl.address} ingress", inline)
-            continue
-        rules = sorted(
-            [r for r in inline or [] if isinstance(r, dict)] + _rule_resources(inv, acl),
-            key=lambda r: r["rule_no"] if isinstance(r.get("rule_no"), int) else 0,
-        )
-        for rule in rules:
-            verdict = _allows_from_anywhere(rule, subject.params["admin_ports"])
-            if isinstance(verdict, Unknown):
-                findings.unknown(f"{acl.address} ingress", verdict)
-            elif verdict and rule.get("may_belong_elsewhere"):
-                findings.unknown(
-                    f"{acl.address} ingress",
-                    f"{rule['may_belong_elsewhere']} allows admin ports from anywhere "
-                    "and may belong to this ACL",
-                )
-            elif verdict:
-                findings.fail(
-                    f"{acl.address} rule {rule.get('rule_no')}",
-                    "allow admin ports from anywhere",
-                    "deny",
-                )
-                break
-    findings.close()
-
-
-def _maybe_acls(inv: Inventory, subnet: Resource) -> list[Resource]:
-    """Custom network ACLs a plan cannot rule out for ``subnet``: their subnet list or an
-    association's subnet is one of several candidates."""
-    maybe = inv.maybe_referring(subnet, "aws_network_acl", "subnet_ids")
-    for association in inv.maybe_referring(subnet, "aws_network_acl_association", "subnet_id"):
-        maybe += inv.related(association, "network_acl_id", kinds=("aws_network_acl",), widen=True)
-    return list(dict.fromkeys(maybe))
-
-
-def _rule_resources(inv: Inventory, acl: Resource) -> list[dict[str, Any]]:
-    """``aws_network_acl_rule`` resources of an ACL, in the inline rule shape; a rule that may
-    belong to another ACL as well counts, since the plan cannot rule it out."""
-    rules = []
-    separate = [(r, False) for r in inv.referring(acl, "aws_network_acl_rule", "network_acl_id")]
-    separate += [
-        (r, True) for r in inv.maybe_referring(acl, "aws_network_acl_rule", "network_acl_id")
-    ]
-    for rule, maybe in separate:
-        if rule.get("egress") is True:
-            continue
-        rules.append(
-            {
-                "rule_no": rule.get("rule_number"),
-                "action": rule.get("rule_action"),
-                "protocol": rule.get("protocol"),
-                "from_port": rule.get("from_port"),
-                "to_port": rule.get("to_port"),
-                "cidr_block": rule.get("cidr_block"),
-                "ipv6_cidr_block": rule.get("ipv6_cidr_block"),
-                "may_belong_elsewhere": maybe and rule.address,
-            }
-        )
-    return rules
 
 
 @control(

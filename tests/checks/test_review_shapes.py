@@ -90,12 +90,61 @@ CASES = [
         "aws_subnet.public",
         PASS,
     ),
-    # an IAM server certificate, its expiry known only after upload
+    # the default route goes to an internet gateway a data source looks up (at apply), beside
+    # a VPN route: the subnet is public, not routed through the VPN gateway
     (
-        "listener_serving_an_iam_certificate",
+        "route_to_a_looked_up_internet_gateway",
+        "subnet-tier-matches-intent",
+        "aws_subnet.private_a",
+        FAIL,
+    ),
+    (
+        "route_to_a_looked_up_internet_gateway",
+        "private-egress-via-nat",
+        "aws_subnet.private_a",
+        FAIL,
+    ),
+    # an open ACL associated over a map of subnets may hold either private subnet
+    (
+        "acl_association_over_a_map_of_subnets",
+        "nacl-guards-private-subnets",
+        "aws_subnet.private_a",
+        INCONCLUSIVE,
+    ),
+    (
+        "acl_association_over_a_map_of_subnets",
+        "nacl-guards-private-subnets",
+        "aws_subnet.private_b",
+        INCONCLUSIVE,
+    ),
+    # private_a is on one of two strict ACLs (either will do); private_b on the default
+    (
+        "acl_association_over_a_map_of_strict_acls",
+        "nacl-guards-private-subnets",
+        "aws_subnet.private_a",
+        PASS,
+    ),
+    (
+        "acl_association_over_a_map_of_strict_acls",
+        "nacl-guards-private-subnets",
+        "aws_subnet.private_b",
+        FAIL,
+    ),
+    # private_a is on a strict or an open ACL: the plan cannot say which
+    (
+        "acl_association_over_a_map_with_an_open_acl",
+        "nacl-guards-private-subnets",
+        "aws_subnet.private_a",
+        INCONCLUSIVE,
+    ),
+    # an IAM server certificate whose body (in the configuration) expires in two days
+    ("listener_serving_an_iam_certificate", "lb-certificate-valid", "aws_lb_listener.https", FAIL),
+    # the same with a body good for five years
+    (
+        "listener_serving_a_long_lived_iam_certificate",
         "lb-certificate-valid",
         "aws_lb_listener.https",
-        INCONCLUSIVE,
+        PASS,
     ),
     # a second certificate from another account: its expiry is not in the plan
     (
@@ -141,8 +190,18 @@ def test_the_shape_gets_its_verdict(
     assert verdict is expected, message
 
 
-def test_a_tier_counts_its_zones_by_routes_not_by_name() -> None:
-    """public_b is named public but nothing routes it to the internet: one public zone."""
+@pytest.mark.parametrize(
+    ("shape", "tier", "zones"),
+    [
+        # public_b is named public but nothing routes it to the internet
+        ("public_by_name_without_route", "public", ["eu-west-1a"]),
+        # public_b (tagged public) is wired to the NAT table: it fills no private zone
+        ("public_subnet_wired_to_the_private_table", "private", ["eu-west-1a"]),
+    ],
+)
+def test_a_tier_counts_the_zones_of_subnets_whose_routes_and_intent_agree(
+    shape: str, tier: str, zones: list[str]
+) -> None:
     spec = Spec.model_validate(
         {
             "system": "shapes",
@@ -151,15 +210,15 @@ def test_a_tier_counts_its_zones_by_routes_not_by_name() -> None:
             "requirements": [
                 {
                     "id": "R-1",
-                    "claim": "the public tier spans two zones",
+                    "claim": f"the {tier} tier spans two zones",
                     "source": {"system": "shapes", "section": "network"},
                     "controls": [
-                        {"id": "tier-zone-spread", "params": {"tiers": ["public"], "min_zones": 2}}
+                        {"id": "tier-zone-spread", "params": {"tiers": [tier], "min_zones": 2}}
                     ],
                 }
             ],
         }
     )
-    inventory = load_plan(SHAPES / "public_by_name_without_route" / "plan.json")
+    inventory = load_plan(SHAPES / shape / "plan.json")
     [(_, _, verdict, message)] = judge_all(spec, [inventory])
-    assert verdict is FAIL and "'public': ['eu-west-1a']" in message, message
+    assert verdict is FAIL and f"'{tier}': {zones}" in message, message

@@ -188,7 +188,7 @@ class Inventory:
         wanted = set(kinds)
         exact = self._related(resource, path, wanted)
         at = path
-        if not exact and widen and wanted:
+        if not exact and widen and wanted and not self._references_here(resource, path):
             exact, at = self._widened(resource, path, wanted)
         loose = _loose_for(resource, at)
         if loose is None or not wanted or not is_unknown(values_at(resource, at)):
@@ -212,6 +212,11 @@ class Inventory:
             tuple(pool),
             Unknown(f"{at} {lead} {listed} (through {named})"),
         )
+
+    def _references_here(self, resource: Resource, path: str) -> bool:
+        """Does ``path`` itself reference something (of any kind, or loosely)? Then the
+        enclosing attribute's references are not its own: widening would borrow a sibling's."""
+        return bool(resource.refs.get(path)) or path in resource.loose
 
     def _widened(
         self, resource: Resource, path: str, wanted: set[str]

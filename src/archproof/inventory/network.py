@@ -32,9 +32,14 @@ _TARGET_ATTRS = {
     "carrier_gateway_id": "gateway",
 }
 _ATTR_KINDS = {
-    "gateway_id": ("aws_internet_gateway", "aws_vpn_gateway"),
-    "nat_gateway_id": ("aws_nat_gateway",),
-    "transit_gateway_id": ("aws_ec2_transit_gateway",),
+    "gateway_id": (
+        "aws_internet_gateway",
+        "aws_vpn_gateway",
+        "data.aws_internet_gateway",
+        "data.aws_vpn_gateway",
+    ),
+    "nat_gateway_id": ("aws_nat_gateway", "data.aws_nat_gateway"),
+    "transit_gateway_id": ("aws_ec2_transit_gateway", "data.aws_ec2_transit_gateway"),
     "vpc_peering_connection_id": ("aws_vpc_peering_connection",),
     "network_interface_id": ("aws_network_interface",),
     "instance_id": ("aws_instance",),
@@ -49,6 +54,8 @@ _TARGET_KINDS = {
     "aws_vpn_gateway": "vgw",
     "aws_egress_only_internet_gateway": "egress-only",
 }
+_TARGET_KINDS.update({f"data.{kind}": name for kind, name in list(_TARGET_KINDS.items())})
+"""A data source read for a gateway names the same kind of target as the resource."""
 _ID_PREFIXES = {"igw-": "igw", "nat-": "nat", "tgw-": "transit", "pcx-": "peering", "vgw-": "vgw"}
 
 

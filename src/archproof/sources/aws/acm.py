@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from cryptography import x509
-
 from archproof.sources.aws.base import Scan, iso, tag_dict
+from archproof.sources.pem import not_after
 
 KINDS = ("aws_acm_certificate",)
 SERVER_KINDS = ("aws_iam_server_certificate",)
@@ -82,18 +81,8 @@ def collect_server_certificates(scan: Scan) -> None:
                 "name": name,
                 "path": meta.get("Path"),
                 "upload_date": iso(meta.get("UploadDate")),
-                "expiration": _not_after(body) or iso(meta.get("Expiration")),
+                "expiration": not_after(body) or iso(meta.get("Expiration")),
             },
             ids=(arn, meta.get("ServerCertificateId") or arn),
             region="",
         )
-
-
-def _not_after(body: str | None) -> str | None:
-    if not body:
-        return None
-    try:
-        cert = x509.load_pem_x509_certificate(body.encode())
-    except ValueError:
-        return None
-    return cert.not_valid_after_utc.isoformat()

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from archproof.inventory.model import Inventory, Resource, Unknown
+from archproof.sources.pem import with_expiry_from_body
 from archproof.sources.plan.address import Address, parse_address
 from archproof.sources.plan.blocks import (
     filled_elsewhere,
@@ -208,6 +209,7 @@ def _resource(
         expressions = config.resource_config(parsed).get("expressions")
         attributes = synthesize_blocks(values, expressions)
         attributes = filled_elsewhere(kind, attributes, expressions)
+        attributes = with_expiry_from_body(kind, attributes)
         attributes = unset_left_to_provider(
             attributes, expressions, lambda e: config.is_null(e, parsed.modules)
         )

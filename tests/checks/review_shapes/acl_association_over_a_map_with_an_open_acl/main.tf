@@ -1,0 +1,47 @@
+resource "aws_vpc" "main" { cidr_block = "10.0.0.0/16" }
+resource "aws_subnet" "private_a" {
+  vpc_id            = aws_vpc.main.id
+  cidr_block        = "10.0.1.0/24"
+  availability_zone = "eu-west-1a"
+  tags = { Tier = "private" }
+}
+resource "aws_subnet" "private_b" {
+  vpc_id            = aws_vpc.main.id
+  cidr_block        = "10.0.2.0/24"
+  availability_zone = "eu-west-1b"
+  tags = { Tier = "private" }
+}
+resource "aws_network_acl" "strict_a" {
+  subnet_ids = [aws_subnet.private_a.id]
+  vpc_id     = aws_vpc.main.id
+  ingress {
+    rule_no    = 100
+    action     = "allow"
+    protocol   = "tcp"
+    from_port  = 443
+    to_port    = 443
+    cidr_block = "10.0.0.0/16"
+  }
+}
+resource "aws_network_acl" "open" {
+  vpc_id = aws_vpc.main.id
+  ingress {
+    rule_no    = 100
+    action     = "allow"
+    protocol   = "-1"
+    from_port  = 0
+    to_port    = 0
+    cidr_block = "0.0.0.0/0"
+  }
+}
+locals {
+  acls = {
+    a = { acl = aws_network_acl.strict_a.id, note = "x" }
+    b = { acl = aws_network_acl.open.id, note = "y" }
+  }
+}
+resource "aws_network_acl_association" "a" {
+  for_each       = local.acls
+  subnet_id      = aws_subnet.private_a.id
+  network_acl_id = each.value.acl
+}
