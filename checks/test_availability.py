@@ -6,7 +6,7 @@ from archproof.controls.api import Findings, Subject, control
 from archproof.controls.facts import is_set
 from archproof.controls.tiers import INTERNAL, TIER_PARAMS, intended_tier
 from archproof.inventory.defaults import ASG_HEALTH_CHECK, RDS_MULTI_AZ, value_or_default
-from archproof.inventory.model import Resource, Unknown
+from archproof.inventory.model import Inventory, Resource, Unknown
 from archproof.inventory.network import ISOLATED, PRIVATE, subnet_tier, zones_of
 from archproof.verdict import Failed, Inconclusive
 
@@ -28,29 +28,48 @@ ZONES = {"min_zones": 2}
     params={**ZONES, "tiers": ["public", "private"], **TIER_PARAMS},
 )
 def test_each_tier_spans_the_zones(subject: Subject) -> None:
-    """Each documented subnet tier has subnets in at least the documented number of zones."""
+    """Each documented subnet tier has subnets in at least the documented number of zones, in
+    every VPC of the system (subnets of two VPCs in two zones are no spread of either)."""
     inv = subject.inventory
-    zones: dict[str, set[str]] = {t: set() for t in subject.params["tiers"]}
+    tiers = list(subject.params["tiers"])
+    per_vpc: dict[str, dict[str, set[str]]] = {}
     unknown: list[str] = []
-    for subnet in inv.of_kind("aws_subnet"):
+    for subnet in subject.scoped("aws_subnet"):
         tier = subnet_tier(inv, subnet)  # the tier its routes make it; a name alone is no proof
         zone = subnet.get("availability_zone")
         if not isinstance(tier, Unknown) and not _agrees(
             intended_tier(subnet, subject.params, inv), tier
         ):
             continue  # mislabelled: it proves neither tier (subnet-tier-matches-intent says so)
-        if isinstance(tier, Unknown) or isinstance(zone, Unknown):
+        vpc = _vpc_of(inv, subnet)
+        zones = per_vpc.setdefault(vpc or "(VPC not known)", {t: set() for t in tiers})
+        if isinstance(tier, Unknown) or isinstance(zone, Unknown) or vpc is None:
             unknown.append(subnet.address)
         elif tier in zones and isinstance(zone, str):
             zones[tier].add(zone)
     need = int(subject.params["min_zones"])
-    short = {t: sorted(z) for t, z in zones.items() if len(z) < need}
+    short = {
+        f"{vpc} {t}": sorted(z)
+        for vpc, zones in (per_vpc or {"": {t: set() for t in tiers}}).items()
+        for t, z in zones.items()
+        if len(z) < need
+    }
     if short and not unknown:
         raise Failed(f"{subject.test_id}: zones per tier {short}, required ≥ {need} each")
     if short:
         raise Inconclusive(
             f"{subject.test_id}: zones of {', '.join(unknown)} known only after apply"
         )
+
+
+def _vpc_of(inv: Inventory, subnet: Resource) -> str | None:
+    """The subnet's VPC (its address), or what its ``vpc_id`` says when that is not here;
+    None when nothing says."""
+    vpcs = inv.related(subnet, "vpc_id", kinds=("aws_vpc",))
+    if len(vpcs) == 1:
+        return vpcs[0].address
+    value = subnet.get("vpc_id")
+    return value if isinstance(value, str) and value else None
 
 
 def _agrees(meant: str | None, routed: str) -> bool:

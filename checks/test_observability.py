@@ -44,8 +44,9 @@ def test_audit_trail_covers_every_region(subject: Subject) -> None:
     params={"alarm_metrics": ["CPUUtilization", "UnHealthyHostCount"]},
 )
 def test_documented_metrics_raise_alarms(subject: Subject) -> None:
-    """Every documented metric has a CloudWatch alarm that notifies someone."""
-    alarms = subject.inventory.of_kind("aws_cloudwatch_metric_alarm")
+    """Every documented metric has a CloudWatch alarm that notifies someone (with a scope: an
+    alarm of the system — tagged as it, or watching its resources — never another's)."""
+    alarms = subject.scoped("aws_cloudwatch_metric_alarm")
     covered: set[str] = set()
     unknown = False
     for alarm in alarms:

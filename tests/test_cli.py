@@ -113,11 +113,17 @@ def test_expired_waiver_is_a_failure(tmp_path: Path) -> None:
     assert "expired on 2024-01-01" in results["results"][0]["message"]  # type: ignore[index]
 
 
-def test_requirement_filter_limits_the_run(tmp_path: Path) -> None:
+def test_control_filter_runs_less_and_leaves_the_requirement_unproven(tmp_path: Path) -> None:
     spec = spec_with(tmp_path, "subnet-tiers-present", "cloudtrail-multi-region")
     code, results = check(tmp_path, spec, "--control", "subnet-*")
-    assert code == 0
     assert {r["control"] for r in results["results"]} == {"subnet-tiers-present"}  # type: ignore[union-attr,index]
+    # the passing control alone does not prove a requirement that names two
+    assert code == 3
+    (requirement,) = results["requirements"]  # type: ignore[misc]
+    assert requirement["status"] == "unproven"
+    assert requirement["missing"] == [
+        {"control": "cloudtrail-multi-region", "needs": [], "reason": "not selected (--control)"}
+    ]
 
 
 @pytest.mark.parametrize(

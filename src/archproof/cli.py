@@ -196,6 +196,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--today", type=_date, metavar="YYYY-MM-DD", help="date for waiver expiry")
     check.add_argument(
+        "--require-all",
+        action="store_true",
+        help="audit runs: a requirement the given sources cannot judge is missing evidence"
+        " (exit 3), not merely listed as not judged",
+    )
+    check.add_argument(
         "--no-report", action="store_true", help="do not write the audit report (audit.html)"
     )
     check.add_argument("-q", "--quiet", action="store_true")
@@ -287,6 +293,7 @@ def _check(args: argparse.Namespace) -> int:
         today=args.today,
         quiet=args.quiet,
         group_above=args.group_above,
+        require_all=args.require_all,
     )
     code = run_check(request).exit_code
     if not args.no_report:

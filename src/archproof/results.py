@@ -7,11 +7,21 @@ import json
 import os
 import subprocess
 from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from archproof import __version__
+from archproof.coverage import (
+    AWAITING_PROOF,
+    NOT_JUDGED,
+    UNPROVEN,
+    Gap,
+    needs_summary,
+    requirement_standing,
+)
 from archproof.errors import EXIT_COMPLIANT, EXIT_EVIDENCE_MISSING, EXIT_NOT_COMPLIANT
+from archproof.inventory.model import Inventory
 from archproof.run import Run
 from archproof.spec.model import Requirement
 from archproof.verdict import Verdict, VerdictRecord
@@ -20,12 +30,19 @@ SCHEMA_VERSION = 1
 _ORDER = [Verdict.FAIL, Verdict.ERROR, Verdict.INCONCLUSIVE, Verdict.WAIVED, Verdict.PASS]
 
 
-def exit_code_for(records: list[VerdictRecord]) -> int:
-    """0 compliant; 1 any fail; else 3 when evidence is missing or undecided (or no verdict)."""
+def exit_code_for(
+    records: list[VerdictRecord], statuses: Iterable[str] = (), require_all: bool = False
+) -> int:
+    """0 compliant; 1 any fail; else 3 when evidence is missing or undecided (or no verdict),
+    when a requirement was judged only in part (``unproven``), and with ``require_all`` when a
+    requirement could not be judged at all (``not_judged``)."""
     verdicts = {r.verdict for r in records}
     if Verdict.FAIL in verdicts:
         return EXIT_NOT_COMPLIANT
     if not records or verdicts & {Verdict.ERROR, Verdict.INCONCLUSIVE}:
+        return EXIT_EVIDENCE_MISSING
+    open_statuses = set(statuses)
+    if UNPROVEN in open_statuses or (require_all and NOT_JUDGED in open_statuses):
         return EXIT_EVIDENCE_MISSING
     return EXIT_COMPLIANT
 
@@ -41,16 +58,51 @@ def all_records(run: Run) -> list[VerdictRecord]:
     return list(run.records)
 
 
-def requirement_status(req: Requirement, records: list[VerdictRecord]) -> str:
-    """Worst verdict of its controls; else why nothing judged it (never a pass)."""
-    status = worst([r.verdict for r in records])
-    if status is not None:
-        return str(status)
-    if req.not_provable:
-        return "not_provable"
-    if req.proofs and not req.controls:
-        return "awaiting_proof"
-    return "unproven"
+def requirement_status(run: Run, req: Requirement, records: list[VerdictRecord]) -> str:
+    """The requirement's status from complete evidence (:mod:`archproof.coverage`)."""
+    return requirement_standing(run, req, records).status
+
+
+def _requirement_entry(run: Run, req: Requirement, mine: list[VerdictRecord]) -> dict[str, Any]:
+    standing = requirement_standing(run, req, mine)
+    return {
+        "id": req.id,
+        "claim": req.claim,
+        "document": {"system": req.source.system, "section": req.source.section},
+        "controls": [use.id for use in req.controls],
+        "scanner_checks": [f"{tool}:{check.id}" for tool, check in req.scanners.items()],
+        "proofs": req.proofs,
+        "status": standing.status,
+        "not_provable": req.not_provable,
+        "counts": dict(Counter(str(r.verdict) for r in mine)),
+        "missing": [gap.as_json() for gap in standing.gaps],
+        "proofs_pending": list(standing.proofs_pending),
+    }
+
+
+def _coverage(requirements: list[dict[str, Any]]) -> dict[str, Any]:
+    """How much of the spec this run judged, and what the rest needs."""
+    statuses = Counter(str(r["status"]) for r in requirements)
+    unjudged = [r for r in requirements if r["status"] in (NOT_JUDGED, UNPROVEN)]
+    needs = needs_summary(
+        Gap(str(m["control"]), tuple(m["needs"]), str(m["reason"]))
+        for r in unjudged
+        for m in r["missing"]
+    )
+    return {
+        "requirements": len(requirements),
+        "statuses": dict(sorted(statuses.items())),
+        "not_judged": [r["id"] for r in requirements if r["status"] == NOT_JUDGED],
+        "unproven": [r["id"] for r in requirements if r["status"] == UNPROVEN],
+        "awaiting_proof": [r["id"] for r in requirements if r["status"] == AWAITING_PROOF],
+        "needs": needs,
+    }
+
+
+def _system_scope(run: Run, inv: Inventory) -> dict[str, Any] | None:
+    """Which of the source's resources were judged as the system's (None: no scope, all)."""
+    found = run.scope_cut(inv)
+    return found.as_json() if found is not None else None
 
 
 def _git_commit() -> str:
@@ -70,24 +122,11 @@ def build_results(run: Run, scanners: list[dict[str, Any]] | None = None) -> dic
     by_requirement: dict[str, list[VerdictRecord]] = {}
     for record in records:
         by_requirement.setdefault(record.requirement, []).append(record)
-    requirements = []
-    for req in run.requirements():
-        mine = by_requirement.get(req.id, [])
-        requirements.append(
-            {
-                "id": req.id,
-                "claim": req.claim,
-                "document": {"system": req.source.system, "section": req.source.section},
-                "controls": [use.id for use in req.controls],
-                "scanner_checks": [f"{tool}:{check.id}" for tool, check in req.scanners.items()],
-                "proofs": req.proofs,
-                "status": requirement_status(req, mine),
-                "not_provable": req.not_provable,
-                "counts": dict(Counter(str(r.verdict) for r in mine)),
-            }
-        )
+    requirements = [
+        _requirement_entry(run, req, by_requirement.get(req.id, [])) for req in run.requirements()
+    ]
     counts = Counter(str(r.verdict) for r in records)
-    code = exit_code_for(records)
+    code = exit_code_for(records, (str(r["status"]) for r in requirements), run.require_all)
     return {
         "archproof_version": __version__,
         "schema_version": SCHEMA_VERSION,
@@ -103,6 +142,7 @@ def build_results(run: Run, scanners: list[dict[str, Any]] | None = None) -> dic
                 "origin": inv.origin,
                 "resources": len(inv),
                 "scope": {k: v for k, v in inv.scope.items() if k != "deleted"},
+                "system_scope": _system_scope(run, inv),
                 "errors": [
                     {
                         "service": e.service,
@@ -119,6 +159,9 @@ def build_results(run: Run, scanners: list[dict[str, Any]] | None = None) -> dic
         "summary": {str(v): counts.get(str(v), 0) for v in Verdict},
         "compliant": code == EXIT_COMPLIANT,
         "exit_code": code,
+        "judges": list(run.judges),
+        "require_all": run.require_all,
+        "coverage": _coverage(requirements),
         "requirements": requirements,
         "results": [r.as_json() for r in records],
         "scanners": scanners or [],

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import fnmatch
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from archproof.controls.api import ControlInfo, Subject
 from archproof.inventory.model import Inventory, Resource
+from archproof.scoping import ScopeCut, cut
 from archproof.spec.model import Requirement, Spec, Waiver
 from archproof.verdict import Verdict, VerdictRecord
 
@@ -29,8 +30,23 @@ class Run:
     today: dt.date = field(default_factory=dt.date.today)
     group_above: int = 500
     """Controls with more subjects than this judge them in one pytest test per requirement."""
+    catalogue: Mapping[str, ControlInfo] = field(default_factory=dict)
+    """Every control known to the run (to name the sources a control that did not run needs)."""
+    judges: tuple[str, ...] = ("controls",)
+    """What this run judges: ``controls`` (a check), or proofs: a kind (``load``) or named
+    proofs (``chaos/zone-loss``)."""
+    require_all: bool = False
+    """A requirement no given source could judge makes the run's evidence incomplete (exit 3)."""
     records: list[VerdictRecord] = field(default_factory=list)
     started: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
+    _cuts: dict[int, ScopeCut | None] = field(default_factory=dict, repr=False)
+
+    def scope_cut(self, inventory: Inventory) -> ScopeCut | None:
+        """The documented system's resources in ``inventory`` (None: no scope, all of them)."""
+        key = id(inventory)
+        if key not in self._cuts:
+            self._cuts[key] = cut(inventory, self.spec.scope_for(self.environment))
+        return self._cuts[key]
 
     def requirements(self) -> list[Requirement]:
         chosen = []
@@ -83,17 +99,26 @@ class Run:
         params: dict[str, Any],
         inv: Inventory,
     ) -> Iterable[Subject]:
-        base = Subject(info, req, self.spec, self.environment, inv, None, params)
+        scope = self.scope_cut(inv)
+
+        def subject(resource: Resource | None = None, special: str = "", note: str = "") -> Subject:
+            return Subject(
+                info, req, self.spec, self.environment, inv, resource, params, special, note, scope
+            )
+
+        base = subject()
         errors = inv.errors_for(info.evidence_kinds)
         for error in errors:
-            yield Subject(
-                info, req, self.spec, self.environment, inv, None, params, "error", error.describe()
-            )
+            yield subject(None, "error", error.describe())
         if not info.kinds:
             yield base
             return
         resources: list[Resource] = []
+        outside = 0
         for resource in inv.of_kind(*info.kinds):
+            if scope is not None and not scope.holds(resource):
+                outside += 1
+                continue
             try:
                 chosen = info.select is None or info.select(base, resource)
             except Exception as exc:  # a selector that crashes could not judge: error
@@ -101,28 +126,33 @@ class Run:
                     f"{resource.address}: the control could not judge whether it applies:"
                     f" {type(exc).__name__}: {exc}"
                 )
-                yield Subject(
-                    info, req, self.spec, self.environment, inv, None, params, "error", note
-                )
+                yield subject(None, "error", note)
                 continue
             if chosen:
                 resources.append(resource)
         for resource in resources:
-            yield Subject(info, req, self.spec, self.environment, inv, resource, params)
+            yield subject(resource)
         if not resources and not errors:
-            kinds = ", ".join(info.kinds)
-            collected = inv.scope.get("services")
-            where = f" (services collected: {', '.join(collected)})" if collected else ""
-            note = f"no {kinds} in {inv.source}{where}: nothing here proves the requirement"
-            present = len(inv.of_kind(*info.kinds))
-            if present:
-                note = (
-                    f"{present} {kinds} in {inv.source}, none a subject of this control"
-                    f" ({_why_none(info, base)}): nothing here proves the requirement"
-                )
-            yield Subject(
-                info, req, self.spec, self.environment, inv, None, params, "absent:" + absent, note
+            yield subject(None, "absent:" + absent, self._absent_note(info, base, outside))
+
+    def _absent_note(self, info: ControlInfo, base: Subject, outside: int) -> str:
+        inv = base.inventory
+        kinds = ", ".join(info.kinds)
+        collected = inv.scope.get("services")
+        where = f" (services collected: {', '.join(collected)})" if collected else ""
+        note = f"no {kinds} in {inv.source}{where}: nothing here proves the requirement"
+        present = len(inv.of_kind(*info.kinds)) - outside
+        if present:
+            note = (
+                f"{present} {kinds} in {inv.source}, none a subject of this control"
+                f" ({_why_none(info, base)}): nothing here proves the requirement"
             )
+        elif outside and base.scope is not None:
+            note = (
+                f"no {kinds} of {self.spec.system} in {inv.source} ({outside} outside its scope"
+                f" {base.scope.scope.describe()}): nothing here proves the requirement"
+            )
+        return note
 
     def waiver_for(self, subject: Subject) -> Waiver | None:
         names = {subject.address}

@@ -116,6 +116,7 @@ def prepare_run(
     only_requirements: tuple[str, ...] = (),
     extra_checks: list[str] | None = None,
     today: dt.date | None = None,
+    require_all: bool = False,
 ) -> Run:
     catalogue = discover(checks_dirs(extra_checks))
     spec = load_spec(spec_path, catalogue)
@@ -138,6 +139,8 @@ def prepare_run(
         only_controls=only_controls,
         only_requirements=only_requirements,
         today=today or dt.date.today(),
+        catalogue=catalogue,
+        require_all=require_all,
     )
 
 

@@ -75,3 +75,17 @@ def run_two_nights(base: Path) -> Nights:
         [reports], reports, None, now=dt.datetime(2026, 1, 2, 2, 0, tzinfo=dt.UTC)
     )
     return Nights(first, second, reports)
+
+
+def proofs_only_lab(folder: Path) -> Path:
+    """The lab fixture as runs of a spec whose requirements name proofs alone: every claim the
+    runs name is judged in full (the fixture's requirements also name controls no run judged)."""
+    import json
+
+    shutil.copytree(LAB, folder)
+    for results in folder.rglob("results.json"):
+        data = json.loads(results.read_text())
+        for requirement in data["requirements"]:
+            requirement["controls"] = []
+        results.write_text(json.dumps(data))
+    return folder

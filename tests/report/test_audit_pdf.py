@@ -8,7 +8,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from report_nights import LAB, Nights
+from report_nights import LAB, Nights, proofs_only_lab
 from report_pixels import read_png
 
 from archproof.report import write_report
@@ -45,5 +45,10 @@ def test_missing_chromium_is_reported_and_in_the_exit_code(
     assert "no Chromium found" in outcome.pdf_reason and "report-install.sh" in outcome.pdf_reason
     assert any("NOT PRODUCED" in line for line in outcome.lines())
     assert outcome.counts["pass"] > 0 and not outcome.counts["fail"]
+    # the lab's requirements also name controls no run of the fixture judged: unproven
+    assert outcome.exit_code == 3 and outcome.requirements == {"unproven": 5}
+    complete = proofs_only_lab(tmp_path / "complete")
+    outcome = write_report([complete], tmp_path / "out2", None)
+    assert outcome.requirements == {"pass": 5}
     assert outcome.exit_code == 3  # compliant inputs, but the asked-for PDF is missing
-    assert write_report([LAB], tmp_path / "out", None, pdf=False).exit_code == 0
+    assert write_report([complete], tmp_path / "out2", None, pdf=False).exit_code == 0

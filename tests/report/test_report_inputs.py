@@ -9,7 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from report_nights import LAB
+from report_nights import LAB, proofs_only_lab
 
 from archproof.report import write_report
 from archproof.report.cli import add_report_parser
@@ -54,10 +54,16 @@ def test_cli_previous_and_exit_code(tmp_path: Path, capsys: pytest.CaptureFixtur
     parser = argparse.ArgumentParser(prog="archproof")
     add_report_parser(parser.add_subparsers(dest="command", required=True))
     out = tmp_path / "out"
-    args = parser.parse_args(["report", "--from", str(LAB), "--out", str(out), "--no-pdf"])
+    args = parser.parse_args(
+        ["report", "--from", str(LAB), "--out", str(tmp_path / "partial"), "--no-pdf"]
+    )
+    assert args.handler(args) == 3  # the lab's requirements name controls no run judged
+    assert "requirements: unproven 5" in capsys.readouterr().out
+    complete = proofs_only_lab(tmp_path / "complete")
+    args = parser.parse_args(["report", "--from", str(complete), "--out", str(out), "--no-pdf"])
     assert args.handler(args) == 0
     args = parser.parse_args(
-        ["report", "--from", str(LAB), "--out", str(out), "--no-pdf", "--previous", str(LAB)]
+        ["report", "--from", str(complete), "--out", str(out), "--no-pdf", "--previous", str(LAB)]
     )
     assert args.handler(args) == 0
     printed = capsys.readouterr().out

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from archproof.chaos.evidence import ChaosEvidence
 from archproof.load.plugin import ProofPlugin, run_proof_checks
-from archproof.results import exit_code_for, write_results
+from archproof.results import write_results
 from archproof.run import Run
 
 if TYPE_CHECKING:
@@ -21,7 +21,7 @@ def judge_chaos(run: Run, evidence: ChaosEvidence, out: Path, quiet: bool) -> Ch
 
     run_proof_checks(PROOFS_DIR, ProofPlugin(run, evidence, source="chaos"), out, "chaos", quiet)
     results = write_results(run, out / "results.json")
-    exit_code = exit_code_for(run.records)
+    exit_code = int(str(results["exit_code"]))
     if not quiet:
         for record in run.records:
             print(

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from archproof.inventory.model import Inventory, Resource, Unknown, is_unknown
+from archproof.scoping import ScopeCut
 from archproof.spec.model import Requirement, Spec
 from archproof.verdict import Failed, Inconclusive, Passed
 
@@ -108,6 +109,17 @@ class Subject:
     params: Mapping[str, Any]
     special: str = ""  # "", "absent" or "error"
     note: str = ""
+    scope: ScopeCut | None = None
+    """The documented system's resources in this source (None: every resource)."""
+
+    def in_scope(self, resource: Resource) -> bool:
+        """Whether the resource is the documented system's (always, without a scope)."""
+        return self.scope is None or self.scope.holds(resource)
+
+    def scoped(self, *kinds: str) -> list[Resource]:
+        """The source's resources of ``kinds`` that are the documented system's: what an
+        estate-wide control pools (its alarms, its tiers), never another system's."""
+        return [r for r in self.inventory.of_kind(*kinds) if self.in_scope(r)]
 
     @property
     def source(self) -> str:

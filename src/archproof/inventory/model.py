@@ -26,6 +26,7 @@ from archproof.inventory.resource import (
     own_reason,
     values_at,
 )
+from archproof.inventory.source_kinds import can_hold
 
 __all__ = [
     "UNKNOWN",
@@ -122,14 +123,7 @@ class Inventory:
 
     def could_hold(self, kinds: Iterable[str]) -> bool:
         """Whether any of ``kinds`` is of a sort this source records (no kinds: yes)."""
-        wanted = list(kinds)
-        if not wanted:
-            return True
-        return any(
-            (not self.provides or k.startswith(self.provides))
-            and not (self.never and k.startswith(self.never))
-            for k in wanted
-        )
+        return can_hold(kinds, self.provides, self.never)
 
     def __iter__(self) -> Iterator[Resource]:
         return iter(self._resources)

@@ -14,7 +14,7 @@ from archproof.load.plugin import ProofPlugin, run_proof_checks
 from archproof.load.proof import LoadEvidence
 from archproof.load.runner import LoadRequest, LoadTarget, check_reachable, run_load
 from archproof.load.timeline import Timeline
-from archproof.results import exit_code_for, write_results
+from archproof.results import write_results
 from archproof.run import Run
 from archproof.spec.load import load_spec
 from archproof.spec.load_profile import LoadProfile, TlsExpectations
@@ -95,7 +95,12 @@ def _proof_run(spec_path: str, environment: str | None) -> Run:
     if not wanted:
         raise UsageError(f"{spec_path}: no requirement names a load proof (proofs: [load/…])")
     return Run(
-        spec=spec, environment=env, inventories=[], spec_path=spec_path, only_requirements=wanted
+        spec=spec,
+        environment=env,
+        inventories=[],
+        spec_path=spec_path,
+        only_requirements=wanted,
+        judges=("load",),
     )
 
 
@@ -129,7 +134,7 @@ def prove_load(request: LoadProofRequest) -> LoadProofOutcome:
     )
     _judge(run, evidence, out, request.quiet)
     results = write_results(run, out / "results.json")
-    code = exit_code_for(run.records)
+    code = int(str(results["exit_code"]))
     if not request.quiet:
         _print_summary(run, timeline, out, code)
     return LoadProofOutcome(run, timeline, code, results)

@@ -17,7 +17,8 @@ def add_report_parser(commands: Any) -> None:
         " (headless Chromium), plan.sarif, live.ocsf.json, report.json, and a snapshot in"
         " <out>/history/ for the next run's comparison. Exit codes: 0 compliant and every"
         " artefact written, 1 any fail, 2 unreadable input, 3 evidence missing or undecided,"
-        " or the PDF not produced.",
+        " a requirement judged only in part (unproven), or the PDF not produced; with"
+        " --require-all also a requirement not judged or awaiting its load/chaos proofs.",
     )
     report.add_argument(
         "--from",
@@ -47,6 +48,11 @@ def add_report_parser(commands: Any) -> None:
     report.add_argument(
         "--no-history", action="store_true", help="do not keep a snapshot of this run"
     )
+    report.add_argument(
+        "--require-all",
+        action="store_true",
+        help="audit: every requirement must be judged in full, proofs included (else exit 3)",
+    )
     report.add_argument("-q", "--quiet", action="store_true")
     report.set_defaults(handler=run_report_command)
 
@@ -60,6 +66,7 @@ def run_report_command(args: argparse.Namespace) -> int:
         args.previous,
         pdf=args.pdf,
         keep_history=not args.no_history,
+        require_all=args.require_all,
     )
     lines = outcome.lines()
     if args.quiet:

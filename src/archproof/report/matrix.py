@@ -7,11 +7,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from archproof.coverage import Gap, Standing, decide, proof_ran
 from archproof.report.inputs import RunInput
 from archproof.report.records import ORDER, Record, source_rank, source_type, worst
-
-STATUS_RANK = ("not_provable", "awaiting_proof", "unproven")
-"""When no verdict judged a requirement: the reason, most telling first."""
 
 
 @dataclass(frozen=True)
@@ -46,6 +44,9 @@ class RequirementRow:
     reason: str
     proofs: list[str]
     controls: list[ControlRow]
+    missing: list[str] = field(default_factory=list)
+    """Controls no run judged, each with the source it needs."""
+    proofs_pending: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -86,12 +87,11 @@ def _requirement_specs(runs: list[RunInput]) -> dict[str, dict[str, Any]]:
             if not isinstance(req, dict) or "id" not in req:
                 continue
             rid = str(req["id"])
-            into = merged.setdefault(rid, {**req, "controls": [], "proofs": [], "statuses": []})
-            for name in ("controls", "proofs"):
+            into = merged.setdefault(rid, {**req, "controls": [], "proofs": [], "missing": []})
+            for name in ("controls", "proofs", "missing"):
                 for item in req.get(name) or []:
                     if item not in into[name]:
                         into[name].append(item)
-            into["statuses"].append(str(req.get("status", "")))
     return merged
 
 
@@ -102,13 +102,23 @@ def _cell(records: list[Record]) -> Cell:
     return Cell(verdict, {v: counts[v] for v in ORDER if v in counts}, bad)
 
 
-def _status(records: list[Record], statuses: list[str], not_provable: str) -> str:
-    if records:
-        return worst(r.verdict for r in records)
-    for status in STATUS_RANK:
-        if status in statuses:
-            return status
-    return "not_provable" if not_provable else "unproven"
+def _standing(records: list[Record], spec: dict[str, Any]) -> Standing:
+    """The requirement's status over every run of the report: a control no run judged leaves
+    it unproven (or not judged), a proof that did not run leaves it awaiting proof."""
+    judged = {r.control for r in records}
+    needs: dict[str, tuple[str, ...]] = {}
+    for gap in spec.get("missing") or []:
+        if isinstance(gap, dict) and gap.get("control"):
+            needs.setdefault(str(gap["control"]), tuple(gap.get("needs") or ()))
+    gaps = [
+        Gap(c, needs.get(c, ()), "needs " + " or ".join(needs[c]) if needs.get(c) else "not run")
+        for c in spec["controls"]
+        if c not in judged
+    ]
+    pending = [p for p in spec["proofs"] if not proof_ran(p, judged)]
+    return decide(
+        (r.verdict for r in records), gaps, pending, not_provable=str(spec.get("not_provable", ""))
+    )
 
 
 def build_matrix(
@@ -119,7 +129,7 @@ def build_matrix(
     for record in records:
         by_req.setdefault(record.requirement, []).append(record)
     for rid in by_req:
-        specs.setdefault(rid, {"id": rid, "claim": "", "controls": [], "proofs": []})
+        specs.setdefault(rid, {"id": rid, "claim": "", "controls": [], "proofs": [], "missing": []})
     sources = sorted({source_type(r.source) for r in records}, key=source_rank)
     rows = []
     for rid, spec in specs.items():
@@ -142,15 +152,18 @@ def build_matrix(
                 )
             )
         document = spec.get("document") if isinstance(spec.get("document"), dict) else {}
+        standing = _standing(mine, spec)
         rows.append(
             RequirementRow(
                 id=rid,
                 claim=str(spec.get("claim", "")),
                 section=str((document or {}).get("section", "")),
-                status=_status(mine, spec.get("statuses", []), str(spec.get("not_provable", ""))),
+                status=standing.status,
                 reason=str(spec.get("not_provable", "")),
                 proofs=[str(p) for p in spec["proofs"]],
                 controls=controls,
+                missing=[f"{g.control} ({g.reason})" for g in standing.gaps],
+                proofs_pending=list(standing.proofs_pending),
             )
         )
     title = ""

@@ -7,10 +7,13 @@ import dataclasses
 import datetime as dt
 import json
 import time
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from archproof.coverage import AWAITING_PROOF, NOT_JUDGED, UNPROVEN
 from archproof.errors import EXIT_COMPLIANT, EXIT_EVIDENCE_MISSING, EXIT_NOT_COMPLIANT
 from archproof.report.history import diff, latest_snapshot, load_previous, write_snapshot
 from archproof.report.inputs import read_inputs
@@ -46,10 +49,15 @@ class ReportOutcome:
     """0 compliant and every artefact written; 1 any fail; 3 evidence missing or undecided,
     or the PDF asked for and not produced."""
     seconds: float
+    requirements: dict[str, int] = dataclasses.field(default_factory=dict)
+    """Requirement statuses over every run → how many."""
 
     def lines(self) -> list[str]:
         shown = "  ".join(f"{k} {v}" for k, v in self.counts.items())
         lines = [f"audit report: {self.html}", f"  verdicts: {shown}"]
+        if self.requirements:
+            statuses = "  ".join(f"{k} {v}" for k, v in self.requirements.items())
+            lines.append(f"  requirements: {statuses}")
         if self.pdf is not None:
             lines.append(f"  pdf: {self.pdf}")
         else:
@@ -89,10 +97,20 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def exit_code(counts: dict[str, int], pdf_missing: bool) -> int:
+def exit_code(
+    counts: dict[str, int],
+    pdf_missing: bool,
+    statuses: Iterable[str] = (),
+    require_all: bool = False,
+) -> int:
+    """As for check, over every run; ``statuses``: the requirements' statuses in the report."""
     if counts.get("fail"):
         return EXIT_NOT_COMPLIANT
     if not sum(counts.values()) or counts.get("error") or counts.get("inconclusive"):
+        return EXIT_EVIDENCE_MISSING
+    open_statuses = set(statuses)
+    incomplete = {UNPROVEN, NOT_JUDGED, AWAITING_PROOF} if require_all else {UNPROVEN}
+    if open_statuses & incomplete:
         return EXIT_EVIDENCE_MISSING
     return EXIT_EVIDENCE_MISSING if pdf_missing else EXIT_COMPLIANT
 
@@ -110,6 +128,7 @@ def write_report(
     pdf: bool = True,
     keep_history: bool = True,
     now: dt.datetime | None = None,
+    require_all: bool = False,
 ) -> ReportOutcome:
     """Collect every results.json under ``inputs`` and write ``out``/audit.html (+ audit.pdf,
     plan.sarif, live.ocsf.json, report.json, history/<time>.json). ``previous``: a snapshot,
@@ -143,6 +162,7 @@ def write_report(
     else:
         (out / PDF).unlink(missing_ok=True)
     counts = report.counts
+    statuses = Counter(row.status for m in report.matrices for row in m.rows)
     return ReportOutcome(
         out=out,
         html=html,
@@ -154,6 +174,12 @@ def write_report(
         snapshot=snapshot,
         previous=str(before) if before is not None else "",
         counts=counts,
-        exit_code=exit_code(counts, pdf and pdf_path is None),
+        exit_code=exit_code(
+            counts,
+            pdf and pdf_path is None,
+            statuses,
+            require_all,
+        ),
+        requirements=dict(sorted(statuses.items())),
         seconds=round(time.monotonic() - started, 2),
     )

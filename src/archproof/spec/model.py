@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from archproof.spec.chaos_profile import ChaosProfile
 from archproof.spec.load_profile import LoadProfile
+from archproof.spec.scope import Scope
 
 ParamValue = int | float | bool | str | list[Any] | dict[str, Any]
 
@@ -180,6 +181,10 @@ class Spec(_Strict):
     default_environment: str = ""
     roles: dict[str, Selector] = Field(default_factory=dict)
     """Named parts of the estate (bastion, app, database …) and how to recognise them."""
+    scope: Scope = Field(default_factory=Scope)
+    """Which resources are the documented system (empty: every resource the sources hold)."""
+    environment_scopes: dict[str, Scope] = Field(default_factory=dict)
+    """The scope of an environment, in place of ``scope`` (its own VPC, account or tags)."""
     params: dict[str, ParamValue] = Field(default_factory=dict)
     """System-wide parameters, overridden by the environment, then by the requirement."""
     requirements: list[Requirement]
@@ -199,6 +204,9 @@ class Spec(_Strict):
             for env in req.environments:
                 if env not in self.environments:
                     raise ValueError(f"requirement {req.id}: unknown environment {env!r}")
+        for env in self.environment_scopes:
+            if env not in self.environments:
+                raise ValueError(f"environment_scopes: unknown environment {env!r}")
         if self.default_environment and self.default_environment not in self.environments:
             raise ValueError(f"default_environment {self.default_environment!r} is not defined")
         return self
@@ -214,6 +222,9 @@ class Spec(_Strict):
                 raise KeyError(f"environment {name!r} is not in the spec (known: {known})")
             return name
         return self.default_environment or next(iter(self.environments))
+
+    def scope_for(self, env: str) -> Scope:
+        return self.environment_scopes.get(env, self.scope)
 
     def params_for(self, requirement: Requirement, use: ControlUse, env: str) -> dict[str, Any]:
         merged: dict[str, Any] = dict(self.params)

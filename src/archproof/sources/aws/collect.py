@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from archproof.errors import UsageError
 from archproof.inventory.model import CollectionError, Inventory
+from archproof.inventory.source_kinds import AWS
 from archproof.sources.aws import (
     acm,
     autoscaling,
@@ -127,7 +128,7 @@ def collect_aws(options: AwsOptions) -> Inventory:
         "gaps": applied,
     }
     return Inventory(
-        SOURCE, resources, errors, origin=f"aws:{aws.account}", scope=scope, provides=("aws_",)
+        SOURCE, resources, errors, origin=f"aws:{aws.account}", scope=scope, provides=AWS.provides
     )
 
 

@@ -14,6 +14,7 @@ from azure.mgmt.network import NetworkManagementClient
 
 from archproof.errors import UsageError
 from archproof.inventory.model import CollectionError, Inventory, Resource
+from archproof.inventory.source_kinds import AZURE
 from archproof.sources.azure import compute, containers, network, network_edge, security, storage
 from archproof.sources.azure.base import SOURCE, Scan
 from archproof.sources.azure.session import AzureSession
@@ -114,7 +115,7 @@ def collect_azure(options: AzureOptions, source: str = SOURCE) -> Inventory:
         errors,
         origin=f"azure:{','.join(subscriptions)}",
         scope=scope,
-        provides=("azurerm_",),
+        provides=AZURE.provides,
     )
 
 

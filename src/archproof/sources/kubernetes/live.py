@@ -39,6 +39,7 @@ from kubernetes.client.exceptions import ApiException
 
 from archproof.errors import SourceError, UsageError
 from archproof.inventory.model import CollectionError, Inventory, Resource
+from archproof.inventory.source_kinds import KUBERNETES
 from archproof.sources.kubernetes.objects import inventory_kind, resource_from_object
 
 SERVICE: Final = "kubernetes"
@@ -158,7 +159,7 @@ def collect_kubernetes(options: KubeOptions, source: str = "k8s") -> Inventory:
         errors,
         origin=f"k8s:{cluster.label}",
         scope=scope,
-        provides=("k8s_",),
+        provides=KUBERNETES.provides,
     )
 
 

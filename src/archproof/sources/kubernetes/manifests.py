@@ -35,6 +35,7 @@ import yaml
 
 from archproof.errors import PlanError
 from archproof.inventory.model import Inventory, Resource
+from archproof.inventory.source_kinds import MANIFESTS
 from archproof.sources.kubernetes.objects import CLUSTER_SCOPED, resource_from_object
 from archproof.sources.plan.read import decode
 
@@ -119,7 +120,7 @@ def load_manifests(
         resources,
         origin=", ".join(paths),
         scope={"files": shown, "namespace": namespace},
-        provides=("k8s_",),
+        provides=MANIFESTS.provides,
     )
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from archproof.inventory.model import Inventory, Resource, Unknown
+from archproof.inventory.source_kinds import PLAN
 from archproof.sources.pem import with_expiry_from_body
 from archproof.sources.plan.address import Address, parse_address
 from archproof.sources.plan.blocks import (
@@ -155,7 +156,7 @@ def _load_plan(path: str | Path, source: str, tf_dir: str | Path | None) -> Inve
             "deleted": sorted(deleted),
             "configuration": str(getattr(locals_, "root", "")) or None,
         },
-        never=("k8s_",),
+        never=PLAN.never,
     )
     resources = []
     for address, parsed in addresses.items():
