@@ -163,3 +163,25 @@ def test_root_mfa_judged_on_the_account_summary(tmp_path: Path) -> None:
         assert verdicts(run, tmp_path / str(value)[:8]) == {"iam-account-summary": verdict}
     plan_only = Run(spec("root-account-mfa"), "default", [Inventory("plan", [summary(True)])])
     assert verdicts(plan_only, tmp_path / "plan") == {}, "a plan cannot show root MFA"
+
+
+def test_a_plain_assert_in_a_custom_control_is_a_fail_and_its_file_may_share_a_name(
+    tmp_path: Path,
+) -> None:
+    # a team's own folder called checks/ with a test_iam.py, like the built-in one
+    checks = tmp_path / "checks"
+    checks.mkdir()
+    (checks / "test_iam.py").write_text(
+        "from archproof.controls.api import control\n"
+        "@control('db-named-prod', kinds=('aws_db_instance',))\n"
+        "def test_named(resource):\n"
+        "    '''Databases are named prod-*.'''\n"
+        "    assert resource.address.startswith('prod-'), f'{resource.address} is not prod-*'\n"
+    )
+    inv = Inventory("live", [db("prod-main", multi_az=True), db("scratch", multi_az=True)])
+    run = Run(spec("db-named-prod", "no-admin-star-policy"), "default", [inv])
+    result = verdicts(run, tmp_path / "r", str(checks))
+    assert result["prod-main"] is Verdict.PASS
+    assert result["scratch"] is Verdict.FAIL  # a failed assert is a finding, not a crash
+    failed = next(r for r in run.records if r.resource == "scratch")
+    assert "scratch is not prod-*" in failed.message

@@ -29,6 +29,7 @@ from archproof.results import build_results, write_results
 from archproof.run import Run
 from archproof.scanners import ScanOutcome, ScanRequest, scan_for_run
 from archproof.session import SourceRequest, prepare_run
+from archproof.waivers import unmatched_lines
 
 PYTEST_INI = Path(__file__).with_name("checks.ini")
 
@@ -147,6 +148,9 @@ def print_summary(run: Run, results: dict[str, object], reports: Path) -> None:
     for line in open_requirement_lines(requirements):
         print(line)
     print(scope_line(run, results))
+    waivers = results.get("waivers")
+    for line in unmatched_lines(waivers if isinstance(waivers, list) else []):
+        print(line)
     print(
         f"reports: {reports / 'results.json'}, {reports / 'junit.xml'}, {reports / 'checks.html'}"
     )

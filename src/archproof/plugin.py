@@ -191,6 +191,11 @@ def judge_subject(info: ControlInfo, subject: Subject) -> tuple[Verdict, str]:
         info.function(**{name: SUBJECT_ARGS[name](subject) for name in names})
     except ControlOutcome as outcome:
         return outcome.verdict, outcome.message
+    except AssertionError as exc:
+        if _raised_in(exc, info):  # a control written as a plain test: a failed assert fails
+            lines = str(exc).strip().splitlines()
+            return Verdict.FAIL, f"{subject.test_id}: {lines[0] if lines else 'assertion failed'}"
+        return Verdict.ERROR, f"{subject.test_id}: the control could not judge: {exc!r}"
     except Exception as exc:  # a control that crashes could not judge: error, never pass
         return (
             Verdict.ERROR,
@@ -198,6 +203,19 @@ def judge_subject(info: ControlInfo, subject: Subject) -> tuple[Verdict, str]:
         )
     label = subject.resource.label if subject.resource is not None else subject.test_id
     return Verdict.PASS, f"{label}: as documented"
+
+
+def _raised_in(exc: BaseException, info: ControlInfo) -> bool:
+    """Whether ``exc`` was raised in the control's own file (not in a helper it called)."""
+    trace = exc.__traceback__
+    while trace is not None and trace.tb_next is not None:
+        trace = trace.tb_next
+    if trace is None:
+        return False
+    try:
+        return Path(trace.tb_frame.f_code.co_filename) == Path(inspect.getfile(info.function))
+    except (TypeError, OSError):
+        return False
 
 
 @pytest.hookimpl(tryfirst=True)

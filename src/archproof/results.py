@@ -163,6 +163,9 @@ def build_results(run: Run, scanners: list[dict[str, Any]] | None = None) -> dic
         "require_all": run.require_all,
         "coverage": _coverage(requirements),
         "requirements": requirements,
+        "waivers": run.waivers.report(
+            run.environment, {c for c in run.control_ids() if run.wanted(c)}
+        ),
         "results": [r.as_json() for r in records],
         "scanners": scanners or [],
     }

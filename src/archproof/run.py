@@ -11,8 +11,9 @@ from typing import Any
 from archproof.controls.api import ControlInfo, Subject
 from archproof.inventory.model import Inventory, Resource
 from archproof.scoping import ScopeCut, cut
-from archproof.spec.model import Requirement, Spec, Waiver
+from archproof.spec.model import Requirement, Spec
 from archproof.verdict import Verdict, VerdictRecord
+from archproof.waivers import WaiverLedger
 
 
 def source_type(source: str) -> str:
@@ -40,6 +41,10 @@ class Run:
     records: list[VerdictRecord] = field(default_factory=list)
     started: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
     _cuts: dict[int, ScopeCut | None] = field(default_factory=dict, repr=False)
+    waivers: WaiverLedger = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.waivers = WaiverLedger(list(self.spec.waivers))
 
     def scope_cut(self, inventory: Inventory) -> ScopeCut | None:
         """The documented system's resources in ``inventory`` (None: no scope, all of them)."""
@@ -154,38 +159,24 @@ class Run:
             )
         return note
 
-    def waiver_for(self, subject: Subject) -> Waiver | None:
-        names = {subject.address}
-        if subject.resource is not None:
-            names.update({subject.resource.name, *subject.resource.ids})
-        for waiver in self.spec.waivers:
-            if waiver.control != subject.control.id:
-                continue
-            if waiver.requirement and waiver.requirement != subject.requirement.id:
-                continue
-            if any(fnmatch.fnmatchcase(n, waiver.resource) for n in names if n):
-                return waiver
-        return None
-
     def judge(self, subject: Subject, verdict: Verdict, message: str) -> VerdictRecord:
         """Apply waivers and record the verdict of one subject."""
         evidence: dict[str, object] = {}
-        if verdict in (Verdict.FAIL, Verdict.INCONCLUSIVE):
-            waiver = self.waiver_for(subject)
-            if waiver is not None:
-                evidence["waiver"] = waiver.model_dump(mode="json")
-                if waiver.expired(self.today):
-                    verdict = Verdict.FAIL
-                    message = (
-                        f"waiver by {waiver.owner} expired on {waiver.expires}"
-                        f" ({waiver.reason}); {message}"
-                    )
-                else:
-                    verdict = Verdict.WAIVED
-                    message = (
-                        f"waived until {waiver.expires} by {waiver.owner}:"
-                        f" {waiver.reason}; {message}"
-                    )
+        waiver = self.waivers.find(subject, self.environment)
+        if verdict in (Verdict.FAIL, Verdict.INCONCLUSIVE) and waiver is not None:
+            self.waivers.applied_to(waiver)
+            evidence["waiver"] = waiver.model_dump(mode="json")
+            if waiver.expired(self.today):
+                verdict = Verdict.FAIL
+                message = (
+                    f"waiver by {waiver.owner} expired on {waiver.expires}"
+                    f" ({waiver.reason}); {message}"
+                )
+            else:
+                verdict = Verdict.WAIVED
+                message = (
+                    f"waived until {waiver.expires} by {waiver.owner}: {waiver.reason}; {message}"
+                )
         record = VerdictRecord(
             control=subject.control.id,
             requirement=subject.requirement.id,

@@ -134,3 +134,39 @@ def test_requirement_needs_some_proof(tmp_path: Path) -> None:
     text = MINIMAL.replace("    controls: [database-not-publicly-accessible]\n", "")
     with pytest.raises(SpecError, match="needs controls, proofs, or a not_provable reason"):
         load_spec(write(tmp_path, text), CATALOGUE)
+
+
+ENV_PARAMS = MINIMAL.replace(
+    "    controls: [database-not-publicly-accessible]\n",
+    "    controls:\n"
+    "      - id: zone-spread\n"
+    "        environment_params: {staging: {min_zones: 2}}\n"
+    "    environment_params:\n"
+    "      prod: {min_zones: 4}\n",
+)
+
+
+def test_requirement_parameters_vary_by_environment(tmp_path: Path) -> None:
+    spec = load_spec(write(tmp_path, ENV_PARAMS), CATALOGUE)
+    req = spec.requirements[0]
+    use = req.controls[0]
+    assert spec.params_for(req, use, "prod")["min_zones"] == 4  # the requirement's, for prod
+    assert spec.params_for(req, use, "staging")["min_zones"] == 2  # the use's, for staging
+
+
+def test_environment_parameters_are_checked_like_any(tmp_path: Path) -> None:
+    path = write(tmp_path, ENV_PARAMS.replace("prod: {min_zones: 4}", "qa: {min_zones: 4}"))
+    with pytest.raises(SpecError, match="unknown environment 'qa'"):
+        load_spec(path, CATALOGUE)
+    path = write(tmp_path, ENV_PARAMS.replace("prod: {min_zones: 4}", "prod: {min_zone: 4}"))
+    with pytest.raises(SpecError, match="no control takes the parameter 'min_zone'"):
+        load_spec(path, CATALOGUE)
+
+
+def test_scope_per_environment(tmp_path: Path) -> None:
+    text = MINIMAL + (
+        "scope: {tags: {System: demo}}\nenvironment_scopes:\n  staging: {vpcs: [demo-staging]}\n"
+    )
+    spec = load_spec(write(tmp_path, text), CATALOGUE)
+    assert spec.scope_for("prod").tags == {"System": "demo"}
+    assert spec.scope_for("staging").vpcs == ["demo-staging"]

@@ -125,8 +125,13 @@ def _waiver(run: Run, control: str, req: Requirement, finding: Finding | None) -
     for waiver in run.spec.waivers:
         if waiver.control != control or (waiver.requirement and waiver.requirement != req.id):
             continue
+        if waiver.environments and run.environment not in waiver.environments:
+            continue
+        if waiver.tags:
+            continue  # a scanner's finding carries no tags to match
         if any(
-            n and fnmatch.fnmatchcase(n, waiver.resource) for n in (finding.resource, finding.name)
+            n and (n == waiver.resource or fnmatch.fnmatchcase(n, waiver.resource))
+            for n in (finding.resource, finding.name)
         ):
             return waiver
     return None

@@ -96,7 +96,16 @@ def load_spec(path: str | Path, catalogue: Mapping[str, Any] | None = None) -> S
         path.name.removesuffix(".yaml").removesuffix(".yml") + ".waivers.yaml"
     )
     if waiver_file.exists():
-        spec = spec.model_copy(update={"waivers": [*spec.waivers, *load_waivers(waiver_file)]})
+        extra = load_waivers(waiver_file)
+        for waiver in extra:
+            unknown = [e for e in waiver.environments if e not in spec.environments]
+            if unknown:
+                raise SpecError(
+                    str(waiver_file),
+                    f"waiver of {waiver.control}: unknown environment {unknown[0]!r}",
+                    field="environments",
+                )
+        spec = spec.model_copy(update={"waivers": [*spec.waivers, *extra]})
     if catalogue is not None:
         check_controls(spec, catalogue, path, index)
     return spec
@@ -175,8 +184,15 @@ def check_controls(
             own = {n: type(d) for n, d in catalogue[use.id].params.items()}
             for name, value in use.params.items():
                 _check_param(name, value, (*loc, "params", name), own)
+            for env, params in use.environment_params.items():
+                for name, value in params.items():
+                    _check_param(name, value, (*loc, "environment_params", env, name), own)
         for name, value in req.params.items():
             _check_param(name, value, ("requirements", r_pos, "params", name), param_types)
+        for env, params in req.environment_params.items():
+            for name, value in params.items():
+                place: Location = ("requirements", r_pos, "environment_params", env, name)
+                _check_param(name, value, place, param_types)
         for role in _roles_named(req, catalogue):
             if role not in spec.roles:
                 raise SpecError(

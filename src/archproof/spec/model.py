@@ -35,6 +35,8 @@ class ControlUse(_Strict):
 
     id: str
     params: dict[str, ParamValue] = Field(default_factory=dict)
+    environment_params: dict[str, dict[str, ParamValue]] = Field(default_factory=dict)
+    """Parameters of this use per environment, over ``params``."""
     absent: Literal["inconclusive", "fail"] = "inconclusive"
     """What nothing to look at means: no resource of the control's kinds in a source."""
 
@@ -109,6 +111,8 @@ class Requirement(_Strict):
     source: DocumentRef
     controls: list[ControlUse] = Field(default_factory=list)
     params: dict[str, ParamValue] = Field(default_factory=dict)
+    environment_params: dict[str, dict[str, ParamValue]] = Field(default_factory=dict)
+    """The requirement's parameters per environment, over ``params``."""
     proofs: list[str] = Field(default_factory=list)
     """Load or chaos proofs (``load/…``, ``chaos/…``) that judge the claim in motion."""
     environments: list[str] = Field(default_factory=list)
@@ -157,11 +161,15 @@ class Selector(_Strict):
 class Waiver(_Strict):
     control: str
     resource: str = "*"
-    """Glob on the resource address, id or Name tag."""
+    """The resource's address (as written, brackets and all), id, ARN or Name tag, or a glob."""
+    tags: dict[str, str] = Field(default_factory=dict)
+    """Tags the resource carries (value globs): one waiver for the plan and the live form."""
     owner: str
     reason: str
     expires: dt.date
     requirement: str = ""
+    environments: list[str] = Field(default_factory=list)
+    """Environments it applies to (empty: all)."""
 
     def expired(self, today: dt.date) -> bool:
         return today > self.expires
@@ -201,9 +209,15 @@ class Spec(_Strict):
             if req.id in seen:
                 raise ValueError(f"requirement id {req.id!r} appears twice")
             seen.add(req.id)
-            for env in req.environments:
+            named = [*req.environments, *req.environment_params]
+            named += [env for use in req.controls for env in use.environment_params]
+            for env in named:
                 if env not in self.environments:
                     raise ValueError(f"requirement {req.id}: unknown environment {env!r}")
+        for waiver in self.waivers:
+            for env in waiver.environments:
+                if env not in self.environments:
+                    raise ValueError(f"waiver of {waiver.control}: unknown environment {env!r}")
         for env in self.environment_scopes:
             if env not in self.environments:
                 raise ValueError(f"environment_scopes: unknown environment {env!r}")
@@ -230,5 +244,7 @@ class Spec(_Strict):
         merged: dict[str, Any] = dict(self.params)
         merged.update(self.environments.get(env, {}))
         merged.update(requirement.params)
+        merged.update(requirement.environment_params.get(env, {}))
         merged.update(use.params)
+        merged.update(use.environment_params.get(env, {}))
         return merged
