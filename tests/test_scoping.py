@@ -289,3 +289,23 @@ def test_an_alarm_is_the_systems_when_its_dimensions_watch_the_systems_resources
     members = _members(inv, Scope(tags={"System": "a"}))
     assert "a-unhealthy" in members
     assert "b-unhealthy" not in members and "account-wide" not in members
+
+
+def test_a_module_scope_on_a_real_plan_judges_its_instances_only() -> None:
+    from archproof.sources.plan.load import load_plan
+
+    corpus = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "terraform-plans"
+    inv = load_plan(str(corpus / "aws-module-count-and-for-each-indexes.json"))
+    members = _members(inv, Scope(modules=["module.ecr_repository_with_for"]))
+    assert members == {
+        f'module.ecr_repository_with_for["repository_{n}"].{kind}'
+        for n in (1, 2)
+        for kind in (
+            "aws_ecr_repository.ecr_repository",
+            "aws_instance.ecr_repository",
+            "data.aws_ami.ubuntu",  # what its instances use (the same AMI elsewhere is not)
+        )
+    }
+    count_members = _members(inv, Scope(modules=["module.ecr_repository_with_count"]))
+    assert len(count_members) == 9
+    assert all(m.startswith("module.ecr_repository_with_count[") for m in count_members)

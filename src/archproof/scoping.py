@@ -85,7 +85,7 @@ def cut(inv: Inventory, scope: Scope) -> ScopeCut | None:
         if how == "core":
             for dependent in incoming.get(id(resource), ()):
                 join(dependent, "core")
-        elif how == "used" and resource.kind not in CONTAINERS:
+        elif how == "used" and resource.kind not in CONTAINERS and not _looked_up(resource):
             for dependent in incoming.get(id(resource), ()):
                 if not dependent.tags:
                     join(dependent, "dependent")
@@ -143,6 +143,11 @@ class _Judge:
     def _vpc_named(self, vpc: Resource) -> bool:
         names = [vpc.address, vpc.name, *(i for i in vpc.ids if isinstance(i, str))]
         return any(_any(n, self.scope.vpcs) for n in names if n)
+
+
+def _looked_up(resource: Resource) -> bool:
+    """A data source: something read, which any number of systems may look up alike."""
+    return resource.address.startswith("data.") or ".data." in resource.address
 
 
 def _listed(patterns: str | list[str]) -> list[str]:
@@ -216,10 +221,17 @@ def _outgoing(
             target = inv.by_address(address)
             if target is not None and target is not resource:
                 found.setdefault(id(target), target)
-    for value in _strings(resource.attributes):
-        for target in inv.by_id(value):
-            if target is not resource:
-                found.setdefault(id(target), target)
+    referenced = {path.split(".", 1)[0].split("[", 1)[0] for path in resource.refs}
+    own = set(resource.ids)
+    for name, attribute in resource.attributes.items():
+        if name in referenced:
+            continue  # the configuration says what it points at; equal ids may be others'
+        for value in _strings(attribute):
+            if value in own:
+                continue  # its own id: twins (one AMI looked up twice) are not its references
+            for target in inv.by_id(value):
+                if target is not resource:
+                    found.setdefault(id(target), target)
     return list(found.values())
 
 
