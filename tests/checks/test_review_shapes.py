@@ -222,3 +222,12 @@ def test_a_tier_counts_the_zones_of_subnets_whose_routes_and_intent_agree(
     inventory = load_plan(SHAPES / shape / "plan.json")
     [(_, _, verdict, message)] = judge_all(spec, [inventory])
     assert verdict is FAIL and f"'{tier}': {zones}" in message, message
+
+
+def test_tiers_of_two_vpcs_in_one_zone_each_span_no_zones() -> None:
+    # pooled, the public and the private tier each had two zones; each network has one
+    inventory = load_plan(SHAPES / "tiers_split_across_two_vpcs" / "plan.json")
+    [(_, _, verdict, message)] = judge_all(every_control_spec(["tier-zone-spread"]), [inventory])
+    assert verdict is FAIL, message
+    assert """'aws_vpc.net["a"] public': ['eu-west-1a']""" in message
+    assert """'aws_vpc.net["b"] private': ['eu-west-1b']""" in message
