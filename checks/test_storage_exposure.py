@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
 from archproof.controls.api import Findings, Subject, control
+from archproof.controls.bucket_policy import exposure
 from archproof.controls.facts import is_set, not_collected
+from archproof.controls.policies import policy_document
 from archproof.inventory.defaults import S3_PUBLIC_ACCESS_BLOCK
 from archproof.inventory.model import Resource, Unknown, is_unknown
 
@@ -65,54 +66,39 @@ def public_access_flags(subject: Subject, bucket: Resource) -> tuple[dict[str, A
     return flags, None
 
 
-def _principal_is_everyone(principal: Any) -> bool:
-    if principal == "*":
-        return True
-    if isinstance(principal, dict):
-        value = principal.get("AWS")
-        return value == "*" or (isinstance(value, list) and "*" in value)
-    return False
-
-
-def _public_statements(text: str) -> list[str] | None:
-    """Statements that allow everyone with no condition; ``None`` when the text is not JSON."""
-    try:
-        document = json.loads(text)
-    except (TypeError, ValueError):
-        return None
-    statements = document.get("Statement") if isinstance(document, dict) else None
-    if isinstance(statements, dict):
-        statements = [statements]
-    found = []
-    for position, statement in enumerate(statements if isinstance(statements, list) else []):
-        if not isinstance(statement, dict) or statement.get("Effect") != "Allow":
-            continue
-        everyone = _principal_is_everyone(statement.get("Principal")) or "NotPrincipal" in statement
-        if everyone and not statement.get("Condition"):
-            found.append(str(statement.get("Sid") or f"#{position}"))
-    return found
-
-
 def _judge_policies(subject: Subject, bucket: Resource, findings: Findings, blocked: bool) -> None:
-    """Public statements fail; a policy not known yet matters only when the public access
-    block does not already refuse public policies (``blocked``)."""
-    texts: list[tuple[str, Any]] = [("policy", bucket.get("policy"))]
+    """Statements that let anyone in fail (``bucket_policy``: S3's own reading of a public
+    policy); a policy not known yet matters only when the public access block does not already
+    refuse public policies (``blocked``). Before apply, a policy rendered from a policy
+    document is judged on the document's statements."""
+    holders = [("policy", bucket)]
     for policy in subject.inventory.referring(bucket, "aws_s3_bucket_policy", "bucket"):
-        texts.append((f"{policy.address} policy", policy.get("policy")))
-    for what, text in texts:
-        if isinstance(text, Unknown):
+        holders.append((f"{policy.address} policy", policy))
+    for what, holder in holders:
+        text = holder.get("policy")
+        if text in (None, ""):
+            continue
+        document = policy_document(subject, holder)
+        if isinstance(text, str) and not isinstance(document, dict):
+            findings.unknown(what, "not a JSON policy document")
+            continue
+        if not isinstance(document, dict):
             if not blocked:
-                findings.unknown(what, text)
-        elif isinstance(text, str) and text:
-            public = _public_statements(text)
-            if public is None:
-                findings.unknown(what, "not a JSON policy document")
-            elif public:
-                findings.fail(
-                    f"{what} statements {', '.join(public)}",
-                    "Allow to Principal *",
-                    "no statement allowing everyone without a condition",
-                )
+                findings.unknown(what, document if isinstance(document, Unknown) else str(text))
+            continue
+        found = exposure(document)
+        if found.public:
+            conditions = "; ".join(f"{label} {how}" for label, how in found.public if how)
+            findings.fail(
+                f"{what} statements {', '.join(label for label, _ in found.public)}",
+                "Allow to Principal *" + (f" ({conditions})" if conditions else ""),
+                "no statement allowing everyone unless a condition pins it to fixed sources"
+                " or principals (S3's test of a public policy)",
+            )
+        elif found.undecided is not None and not blocked:
+            findings.unknown(what, found.undecided)
+        for label in found.refused:
+            findings.note(f"{what} statement {label} is open, but a deny refuses the rest")
 
 
 def _judge_acls(subject: Subject, bucket: Resource, findings: Findings) -> None:
