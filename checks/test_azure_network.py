@@ -5,12 +5,17 @@ Plans and live Azure share the azurerm attribute shape (4.x names; 3.x names acc
 
 from __future__ import annotations
 
-from archproof.controls.api import Findings, Selector, Subject, control
+from collections.abc import Mapping
+from typing import Any
+
+from archproof.controls.api import Findings, Selector, Subject, control, show
 from archproof.controls.azure import (
+    AKS,
     NAT,
     NAT_IP,
     NAT_PREFIX,
     NIC,
+    NODE_POOL,
     NSG,
     SUBNET,
     SUBNET_NAT,
@@ -20,15 +25,19 @@ from archproof.controls.azure import (
     first_set,
     intended_tier,
     nat_addresses,
-    nic_public_ips,
-    nics_in_subnet,
-    node_pools_in_subnet,
     subnet_nat_gateways,
     subnet_nsgs,
+)
+from archproof.controls.azure_addresses import (
+    HOLDERS,
+    in_subnet,
+    node_pools_in_subnet,
+    public_ips,
     vm_nics,
 )
-from archproof.controls.azure_nsg import NSG_RULE, internet_openings, nsg_rules
-from archproof.inventory.model import Resource
+from archproof.controls.azure_nsg import Opening, internet_openings
+from archproof.controls.azure_nsg_rules import NSG_RULE, nsg_rules
+from archproof.inventory.model import Resource, Unknown
 from archproof.verdict import Failed
 
 FILTERING = (NSG, NSG_RULE, SUBNET_NSG)
@@ -50,7 +59,7 @@ def _intends(tier: str) -> Selector:
 def test_documented_subnet_tiers_exist(subject: Subject) -> None:
     """The VNet has a subnet of every documented tier (by subnet name or tier tag)."""
     found: dict[str, list[str]] = {}
-    for subnet in subject.inventory.of_kind(SUBNET):
+    for subnet in subject.scoped(SUBNET):
         tier = intended_tier(subnet, subject.params)
         if tier is not None:
             found.setdefault(tier, []).append(subnet.address)
@@ -63,8 +72,12 @@ def test_documented_subnet_tiers_exist(subject: Subject) -> None:
         )
 
 
-def _judge_openings(subject: Subject, subnet: Resource, allowed: list[int] | None) -> None:
-    """Fail on what the subnet's NSG admits from the internet beyond ``allowed`` ports."""
+Allowed = dict[str, frozenset[int] | None]
+"""Protocol (lower case) → the ports it may be admitted on (``None``: the whole protocol)."""
+
+
+def _judge_openings(subject: Subject, subnet: Resource, allowed: Allowed) -> None:
+    """Fail on what the subnet's NSG admits from the internet beyond ``allowed``."""
     findings = Findings(subnet)
     nsgs = subnet_nsgs(subject.inventory, subnet)
     if not nsgs:
@@ -74,11 +87,48 @@ def _judge_openings(subject: Subject, subnet: Resource, allowed: list[int] | Non
         for reason in unknown:
             findings.unknown("NSG rule", reason)
         for opening in internet_openings(rules, _prefixes(subnet)):
-            if allowed is not None and opening.low == opening.high and opening.low in allowed:
-                continue
-            required = f"only ports {allowed} from the internet" if allowed else "VNet-internal"
-            findings.fail(f"{nsg.address} admits from the internet", opening.describe(), required)
+            if not _admitted(opening, allowed):
+                findings.fail(
+                    f"{nsg.address} admits from the internet",
+                    opening.describe(),
+                    _required(allowed),
+                )
     findings.close()
+
+
+def _admitted(opening: Opening, allowed: Allowed) -> bool:
+    key = opening.protocol.lower()
+    if key not in allowed:
+        return False
+    ports = allowed[key]
+    if ports is None:
+        return True
+    low, high = opening.low, opening.high
+    if low is None or high is None or high - low + 1 > len(ports):
+        return False
+    return all(port in ports for port in range(low, high + 1))
+
+
+def _required(allowed: Allowed) -> str:
+    if not allowed:
+        return "VNet-internal"
+    parts = []
+    for protocol, ports in allowed.items():
+        name = protocol.upper()
+        parts.append(f"{name} ports {sorted(ports)}" if ports is not None else name)
+    return f"only {', '.join(parts)} from the internet"
+
+
+def _public_allowance(params: Mapping[str, Any]) -> Allowed:
+    """TCP ``allowed_ports``, UDP ``allowed_udp_ports``, and whole ``allowed_protocols``."""
+    allowed: Allowed = {}
+    for protocol, name in (("tcp", "allowed_ports"), ("udp", "allowed_udp_ports")):
+        ports = frozenset(int(p) for p in params[name] or ())
+        if ports:
+            allowed[protocol] = ports
+    for protocol in params["allowed_protocols"] or ():
+        allowed[str(protocol).lower()] = None
+    return allowed
 
 
 def _prefixes(subnet: Resource) -> list[str]:
@@ -97,13 +147,23 @@ def _prefixes(subnet: Resource) -> list[str]:
     kinds=(SUBNET,),
     needs=FILTERING,
     severity="high",
-    params={"allowed_ports": [80, 443], **TIER_PARAMS},
+    params={
+        "allowed_ports": [80, 443],
+        "allowed_udp_ports": [],
+        "allowed_protocols": [],
+        **TIER_PARAMS,
+    },
     select=_intends("public"),
     frameworks={"CIS-Azure": "6.2"},
 )
 def test_public_subnet_admits_only_web_ports(subject: Subject, resource: Resource) -> None:
-    """The public subnet's NSG admits only the web ports (HTTP/HTTPS) from the internet."""
-    _judge_openings(subject, resource, [int(p) for p in subject.params["allowed_ports"]])
+    """The public subnet's NSG admits only the web ports (HTTP/HTTPS over TCP) from the internet.
+
+    ``allowed_ports``: TCP ports; ``allowed_udp_ports``: UDP ports (HTTP/3 is UDP 443);
+    ``allowed_protocols``: protocols admitted whole (``Icmp``, ``Esp``, ``Ah``). By default
+    nothing but TCP 80 and 443: the document names HTTP and HTTPS only, no ping.
+    """
+    _judge_openings(subject, resource, _public_allowance(subject.params))
 
 
 @control(
@@ -116,31 +176,46 @@ def test_public_subnet_admits_only_web_ports(subject: Subject, resource: Resourc
 )
 def test_private_subnet_admits_only_internal_traffic(subject: Subject, resource: Resource) -> None:
     """The private subnet's NSG admits nothing from the internet, only VNet-internal traffic."""
-    _judge_openings(subject, resource, None)
+    _judge_openings(subject, resource, {})
 
 
 @control(
     "azure-private-no-public-ip",
     kinds=(SUBNET,),
-    needs=(NIC, "azurerm_kubernetes_cluster", "azurerm_kubernetes_cluster_node_pool"),
+    needs=(*HOLDERS, AKS, NODE_POOL),
     severity="high",
     params=TIER_PARAMS,
     select=_intends("private"),
 )
 def test_private_subnet_holds_no_public_addresses(subject: Subject, resource: Resource) -> None:
-    """Nothing in the private subnet has a public IP: network interfaces and node pools alike."""
+    """Nothing in the private subnet has a public IP: NICs, scale sets and node pools alike.
+
+    A NIC or scale set whose subnet the plan does not know may be in it: with a public IP
+    (or one not known), the verdict is inconclusive, naming it.
+    """
     inv = subject.inventory
     findings = Findings(resource)
-    for nic in nics_in_subnet(inv, resource):
-        public, unknown = nic_public_ips(inv, nic)
-        for reason in unknown:
-            findings.unknown("public IP", reason)
-        if public:
-            findings.fail(f"{nic.address} public IP", public, "none")
-    for owner, pool in node_pools_in_subnet(inv, resource):
+    for holder in inv.of_kind(*HOLDERS):
+        where = in_subnet(inv, holder, resource)
+        if where is False:
+            continue
+        public, unknown = public_ips(inv, holder)
+        if where is True:
+            for reason in unknown:
+                findings.unknown("public IP", reason)
+            if public:
+                findings.fail(f"{holder.address} public IP", public, "none")
+        elif public or unknown:
+            ips = show(public) if public else "; ".join(unknown)
+            findings.unknown(f"{holder.address} in the subnet", f"{where.reason}; public IP {ips}")
+    for owner, pool, where in node_pools_in_subnet(inv, resource):
         value = first_set(pool, "node_public_ip_enabled", "enable_node_public_ip")
         label = f"{owner.address} node pool {pool.get('name')} node_public_ip_enabled"
-        findings.check(label, value, value in (False, None), "false")
+        if isinstance(where, Unknown):
+            if value not in (False, None):
+                findings.unknown(f"{label}={show(value)} in the subnet", where)
+        elif where:
+            findings.check(label, value, value in (False, None), "false")
     findings.close()
 
 
@@ -196,7 +271,7 @@ def test_vm_has_no_public_ip(subject: Subject, resource: Resource) -> None:
     if not nics:
         findings.unknown("network interfaces", "none of network_interface_ids is in the source")
     for nic in nics:
-        public, unknown = nic_public_ips(inv, nic)
+        public, unknown = public_ips(inv, nic)
         for reason in unknown:
             findings.unknown("public IP", reason)
         if public:

@@ -6,11 +6,18 @@ Plans and live Azure share the azurerm attribute shape (4.x names; 3.x names acc
 from __future__ import annotations
 
 import datetime as dt
-import fnmatch
 from typing import Any
 
 from archproof.controls.api import Findings, Subject, control
 from archproof.controls.azure import VMS, first_set
+from archproof.controls.azure_backups import (
+    BLOB,
+    CONTAINER,
+    backup_accounts,
+    container_blobs,
+    counted_from,
+    moment,
+)
 from archproof.controls.facts import is_set
 from archproof.inventory.model import Resource, Unknown
 from archproof.verdict import EvidenceMissing, Inconclusive
@@ -18,8 +25,6 @@ from archproof.verdict import EvidenceMissing, Inconclusive
 ACR = "azurerm_container_registry"
 PRICING = "azurerm_security_center_subscription_pricing"
 ACCOUNT = "azurerm_storage_account"
-CONTAINER = "azurerm_storage_container"
-BLOB = "azurerm_storage_blob"
 DISK = "azurerm_managed_disk"
 ATTACHMENT = "azurerm_virtual_machine_data_disk_attachment"
 
@@ -234,25 +239,6 @@ def test_deleted_blobs_can_be_recovered(subject: Subject, resource: Resource) ->
     findings.close()
 
 
-def _moment(text: Any) -> dt.datetime | None:
-    if not isinstance(text, str) or not text:
-        return None
-    try:
-        moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
-
-
-def _now(subject: Subject) -> dt.datetime:
-    """The moment ages count from: param ``now``, else when the source collected, else now."""
-    for text in (subject.params["now"], subject.inventory.scope.get("collected_at")):
-        moment = _moment(text)
-        if moment is not None:
-            return moment
-    return dt.datetime.now(dt.UTC)
-
-
 @control(
     "azure-backup-fresh",
     needs=(BLOB, CONTAINER),
@@ -265,39 +251,46 @@ def test_newest_backup_is_fresh(subject: Subject) -> None:
 
     ``containers``: container names, or ``account/container``; ``name``: a glob the backup
     blobs match; ``now``: an ISO 8601 moment to count from (default: when the source
-    collected, else the clock).
+    collected, else the clock). Only the named container of its storage account counts (see
+    ``backup_accounts``): a same-named container elsewhere never stands in for it.
     """
     containers = [str(c) for c in subject.params["containers"]]
     if not containers:
         raise EvidenceMissing(f"{subject.test_id}: the spec names no backup container (containers)")
-    limit = dt.timedelta(hours=float(subject.params["max_age_hours"]))
-    now = _now(subject)
     findings = Findings(None, subject.test_id)
     for wanted in containers:
         account, _, name = wanted.rpartition("/")
-        blobs = [
-            b
-            for b in subject.inventory.of_kind(BLOB)
-            if b.get("storage_container_name") == name
-            and (not account or b.get("storage_account_name") == account)
-            and fnmatch.fnmatchcase(str(b.get("name")), str(subject.params["name"]))
-        ]
-        if not blobs:
+        accounts = backup_accounts(subject.inventory, account, name)
+        if isinstance(accounts, Unknown):
+            findings.unknown(f"{wanted} storage account", accounts)
+            continue
+        if not accounts:
             findings.fail(
                 f"{wanted} backups", "none", f"a blob matching {subject.params['name']!r}"
             )
-            continue
-        moments = [(_moment(b.get("last_modified")), b) for b in blobs]
-        dated = [(m, b) for m, b in moments if m is not None]
-        if not dated:
-            findings.unknown(f"{wanted} last_modified", "no blob records when it was written")
-            continue
-        newest, blob = max(dated, key=lambda pair: pair[0])
-        age = now - newest
-        findings.check(
-            f"{wanted}/{blob.get('name')} age",
-            f"{age.total_seconds() / 3600:.1f} h",
-            age <= limit,
-            f"≤ {subject.params['max_age_hours']} h",
-        )
+        for holder in accounts:
+            _judge_container(subject, findings, holder, name)
     findings.close()
+
+
+def _judge_container(subject: Subject, findings: Findings, account: str, name: str) -> None:
+    """The newest blob of ``account/name`` matching the ``name`` glob is fresh enough."""
+    limit = dt.timedelta(hours=float(subject.params["max_age_hours"]))
+    wanted = f"{account}/{name}"
+    pattern = str(subject.params["name"])
+    blobs = container_blobs(subject.inventory, account, name, pattern)
+    if not blobs:
+        findings.fail(f"{wanted} backups", "none", f"a blob matching {pattern!r}")
+        return
+    dated = [(m, b) for b in blobs if (m := moment(b.get("last_modified"))) is not None]
+    if not dated:
+        findings.unknown(f"{wanted} last_modified", "no blob records when it was written")
+        return
+    newest, blob = max(dated, key=lambda pair: pair[0])
+    age = counted_from(subject.params["now"], subject.inventory) - newest
+    findings.check(
+        f"{wanted}/{blob.get('name')} age",
+        f"{age.total_seconds() / 3600:.1f} h",
+        age <= limit,
+        f"≤ {subject.params['max_age_hours']} h",
+    )

@@ -13,7 +13,8 @@ import pytest
 from plan_documents import LATER, plan_file, planned
 
 from archproof.check import CheckRequest, judge
-from archproof.controls.azure_nsg import NsgRule, internet_openings, port_span, source_reach
+from archproof.controls.azure_nsg import internet_openings, port_span, source_reach
+from archproof.controls.azure_nsg_rules import NsgRule
 from archproof.controls.catalogue import checks_dirs, discover
 from archproof.estates import libertum
 from archproof.estates.plan_json import render_plan

@@ -1,8 +1,9 @@
-"""Azure topology helpers: subnet associations, NAT gateways, NICs and public IPs, tiers.
+"""Azure topology helpers: subnet associations, NAT gateways, tiers.
 
 Plans and live Azure share the azurerm attribute shape; relations are followed by ARM id
 (live, and plan values known before apply) or by the configuration's references (plan).
-NSG rule evaluation is in :mod:`archproof.controls.azure_nsg`.
+NSG rule evaluation is in :mod:`archproof.controls.azure_nsg`; what holds addresses in a
+subnet (NICs, scale sets, node pools) in :mod:`archproof.controls.azure_addresses`.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import fnmatch
 from collections.abc import Mapping
 from typing import Any
 
-from archproof.inventory.model import Inventory, Resource, Unknown
+from archproof.inventory.model import Inventory, Resource
 
 NSG = "azurerm_network_security_group"
 SUBNET = "azurerm_subnet"
@@ -74,89 +75,6 @@ def nat_addresses(inv: Inventory, nat: Resource) -> list[Resource]:
     for address in inv.related(nat, "public_ip_address_ids", kinds=(PUBLIC_IP,)):
         found[id(address)] = address
     return list(found.values())
-
-
-def _block_items(resource: Resource, block: str) -> list[Mapping[str, Any]] | Unknown:
-    value = resource.get(block)
-    if isinstance(value, Unknown):
-        return value
-    return [v for v in value or [] if isinstance(v, Mapping)]
-
-
-def block_targets(
-    inv: Inventory, resource: Resource, block: str, index: int, attribute: str, count: int
-) -> list[Resource]:
-    """Resources the ``attribute`` of item ``index`` of ``block`` points at (id or reference)."""
-    found = inv.related(resource, f"{block}.{index}.{attribute}")
-    if not found and count == 1:
-        found = [
-            target
-            for address in resource.refs.get(f"{block}.{attribute}", ())
-            if (target := inv.by_address(address)) is not None
-        ]
-    return found
-
-
-def nic_public_ips(inv: Inventory, nic: Resource) -> tuple[list[str], list[str]]:
-    """(public IPs a NIC's IP configurations carry, why any is unknown)."""
-    items = _block_items(nic, "ip_configuration")
-    if isinstance(items, Unknown):
-        return [], [f"{nic.address} ip_configuration ({items.reason})"]
-    public: list[str] = []
-    unknown: list[str] = []
-    for index, item in enumerate(items):
-        value = item.get("public_ip_address_id")
-        targets = block_targets(
-            inv, nic, "ip_configuration", index, "public_ip_address_id", len(items)
-        )
-        if targets:
-            public.extend(t.address for t in targets)
-        elif isinstance(value, Unknown):
-            if nic.refs.get("ip_configuration.public_ip_address_id"):
-                public.append(str(nic.refs["ip_configuration.public_ip_address_id"][0]))
-            else:
-                unknown.append(f"{nic.address} ip_configuration {item.get('name')} public IP")
-        elif isinstance(value, str) and value:
-            public.append(value)
-    return public, unknown
-
-
-def nics_in_subnet(inv: Inventory, subnet: Resource) -> list[Resource]:
-    found = []
-    for nic in inv.of_kind(NIC):
-        items = _block_items(nic, "ip_configuration")
-        if isinstance(items, Unknown):
-            continue
-        for index in range(len(items)):
-            if subnet in block_targets(
-                inv, nic, "ip_configuration", index, "subnet_id", len(items)
-            ):
-                found.append(nic)
-                break
-    return found
-
-
-def vm_nics(inv: Inventory, vm: Resource) -> list[Resource]:
-    return inv.related(vm, "network_interface_ids", kinds=(NIC,))
-
-
-def node_pools_in_subnet(
-    inv: Inventory, subnet: Resource
-) -> list[tuple[Resource, Mapping[str, Any]]]:
-    """(resource, pool values) of AKS node pools placed in a subnet (default pools included)."""
-    found: list[tuple[Resource, Mapping[str, Any]]] = []
-    for pool in inv.referring(subnet, NODE_POOL, "vnet_subnet_id"):
-        found.append((pool, pool.attributes))
-    for cluster in inv.of_kind(AKS):
-        items = _block_items(cluster, "default_node_pool")
-        if isinstance(items, Unknown):
-            continue
-        for index, item in enumerate(items):
-            if subnet in block_targets(
-                inv, cluster, "default_node_pool", index, "vnet_subnet_id", len(items)
-            ):
-                found.append((cluster, item))
-    return found
 
 
 # --- tiers ---------------------------------------------------------------------------------

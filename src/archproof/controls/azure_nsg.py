@@ -1,4 +1,6 @@
-"""Azure NSG rule evaluation: which ports a network security group admits from the internet.
+"""Azure NSG rule evaluation: what a network security group admits from the internet.
+
+The rules themselves are read by :mod:`archproof.controls.azure_nsg_rules`.
 
 NSG evaluation follows Azure's rules: inbound rules are tried in priority order (lowest
 number first), the first whose protocol, destination port and source match decides, and
@@ -7,22 +9,29 @@ is ``*``/``Internet``/``0.0.0.0/0``/``::/0`` (every internet host), a public CID
 external service tag (some internet hosts): an allow with either admits, only a deny
 covering every internet host, every host of the subnet and every source port shadows
 what follows.
+
+Every protocol a rule can name is judged (``Tcp``, ``Udp``, ``Icmp``, ``Esp``, ``Ah``;
+``*`` is all of them). TCP and UDP are judged port range by port range. ICMP, ESP and AH
+have no ports: a rule naming one of them admits that protocol (for ICMP Azure reads the
+port field as the ICMP type, so an allow of some types admits ICMP, and only a deny of
+every "port" shuts all of it); a ``*`` rule reaches them only when it covers every port.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import itertools
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
-from archproof.inventory.model import Inventory, Resource, Unknown
+from archproof.controls.azure_nsg_rules import NsgRule
 
-NSG_RULE = "azurerm_network_security_rule"
 EVERY_HOST = frozenset({"*", "internet", "any", "0.0.0.0/0", "0.0.0.0", "::/0"})
 INTERNAL_TAGS = frozenset({"virtualnetwork", "azureloadbalancer"})
-PROTOCOLS = ("Tcp", "Udp")
+PORT_PROTOCOLS = ("Tcp", "Udp")
+PORTLESS_PROTOCOLS = ("Icmp", "Esp", "Ah")
+PROTOCOLS = (*PORT_PROTOCOLS, *PORTLESS_PROTOCOLS)
+"""Every protocol an NSG rule names (Azure's ``SecurityRuleProtocol`` values but ``*``)."""
 # Addresses no internet host has: private, shared (CGNAT), loopback and link-local ranges.
 INTERNAL_RANGES = tuple(
     ipaddress.ip_network(n)
@@ -40,137 +49,20 @@ INTERNAL_RANGES = tuple(
 
 
 @dataclass(frozen=True, slots=True)
-class NsgRule:
-    """One NSG rule in the shape both inline blocks and rule resources give."""
-
-    name: str
-    priority: int
-    inbound: bool
-    allow: bool
-    protocol: str
-    sources: tuple[str, ...]
-    ports: tuple[str, ...]
-    origin: str
-    destinations: tuple[str, ...] = ("*",)  # empty: not known (an unknown value)
-    destination_groups: bool = False  # destination application security groups named
-    source_ports: tuple[str, ...] = ("*",)
-
-
-@dataclass(frozen=True, slots=True)
 class Opening:
-    """Destination ports ``low``-``high`` of ``protocol`` admitted from the internet by ``rule``."""
+    """Destination ports ``low``-``high`` of ``protocol`` admitted from the internet by ``rule``
+    (``None`` for a protocol without ports: the protocol itself is admitted)."""
 
     protocol: str
-    low: int
-    high: int
+    low: int | None
+    high: int | None
     rule: str
 
     def describe(self) -> str:
+        if self.low is None or self.high is None:
+            return f"{self.protocol} (rule {self.rule})"
         ports = str(self.low) if self.low == self.high else f"{self.low}-{self.high}"
         return f"{self.protocol} {ports} (rule {self.rule})"
-
-
-# --- rules ---------------------------------------------------------------------------------
-
-
-def _texts(*values: Any) -> tuple[str, ...] | Unknown:
-    found: list[str] = []
-    for value in values:
-        if isinstance(value, Unknown):
-            return value
-        items = value if isinstance(value, list | tuple) else [value]
-        for item in items:
-            if isinstance(item, Unknown):
-                return item
-            if isinstance(item, str) and item:
-                found.append(item)
-    return tuple(found)
-
-
-def rule_from(values: Mapping[str, Any], origin: str) -> NsgRule | Unknown:
-    """An :class:`NsgRule` from inline ``security_rule`` values or a rule resource's values."""
-    get = values.get
-    sources = _texts(get("source_address_prefix"), get("source_address_prefixes"))
-    ports = _texts(get("destination_port_range"), get("destination_port_ranges"))
-    if isinstance(sources, Unknown):
-        return sources
-    if isinstance(ports, Unknown):
-        return ports
-    for value in (get("priority"), get("direction"), get("access"), get("protocol")):
-        if isinstance(value, Unknown):
-            return value
-    if not sources and get("source_application_security_group_ids"):
-        sources = ("VirtualNetwork",)  # application security groups hold NICs of the VNet
-    destinations = _texts(get("destination_address_prefix"), get("destination_address_prefixes"))
-    groups = get("destination_application_security_group_ids")
-    source_ports = _texts(get("source_port_range"), get("source_port_ranges"))
-    priority = get("priority")
-    return NsgRule(
-        name=_text_or(get("name"), origin),
-        priority=int(priority) if isinstance(priority, int | float | str) else 0,
-        inbound=str(get("direction") or "").lower() == "inbound",
-        allow=str(get("access") or "").lower() == "allow",
-        protocol=_text_or(get("protocol"), "*"),
-        sources=sources,
-        ports=ports,
-        origin=origin,
-        # unknown destination or source ports: the rule covers some traffic, not all of it
-        destinations=() if isinstance(destinations, Unknown) else destinations,
-        destination_groups=isinstance(groups, Unknown) or bool(groups),
-        source_ports=() if isinstance(source_ports, Unknown) else source_ports or ("*",),
-    )
-
-
-def _text_or(value: Any, default: str) -> str:
-    """A rule's text attribute; unset or not known yet reads as ``default``."""
-    return default if value in (None, "") or isinstance(value, Unknown) else str(value)
-
-
-def nsg_rules(inv: Inventory, nsg: Resource) -> tuple[list[NsgRule], list[str]]:
-    """The NSG's rules (inline and separate resources) and why any of them is unknown."""
-    rules: list[NsgRule] = []
-    unknown: list[str] = []
-    inline = nsg.get("security_rule")
-    if isinstance(inline, Unknown):
-        # A plan leaves unset inline rules unknown; only references make written ones so.
-        if nsg.refs.get("security_rule"):
-            unknown.append(f"{nsg.address} security_rule ({inline.reason})")
-        inline = []
-    for item in inline or []:
-        rule = rule_from(item, nsg.address) if isinstance(item, Mapping) else item
-        if isinstance(rule, NsgRule):
-            rules.append(rule)
-        else:
-            unknown.append(f"{nsg.address} security_rule ({_reason(rule)})")
-    for resource in separate_rules(inv, nsg):
-        rule = rule_from(resource.attributes, resource.address)
-        if isinstance(rule, NsgRule):
-            rules.append(rule)
-        else:
-            unknown.append(f"{resource.address} ({_reason(rule)})")
-    return sorted(rules, key=lambda r: r.priority), unknown
-
-
-def _reason(value: Any) -> str:
-    return value.reason if isinstance(value, Unknown) else "not a rule"
-
-
-def separate_rules(inv: Inventory, nsg: Resource) -> list[Resource]:
-    """``azurerm_network_security_rule`` resources of an NSG: by reference, else by name."""
-    name, group = nsg.get("name"), nsg.get("resource_group_name")
-    found = []
-    for rule in inv.of_kind(NSG_RULE):
-        if nsg.address in rule.refs.get("network_security_group_name", ()):
-            found.append(rule)
-            continue
-        if rule.refs.get("network_security_group_name"):
-            continue  # refers to another NSG
-        same_name = isinstance(name, str) and rule.get("network_security_group_name") == name
-        rule_group = rule.get("resource_group_name")
-        same_group = not isinstance(group, str) or not isinstance(rule_group, str)
-        if same_name and (same_group or rule_group.lower() == group.lower()):
-            found.append(rule)
-    return found
 
 
 def source_reach(prefix: str) -> str:
@@ -215,6 +107,24 @@ def _applies(rule: NsgRule, protocol: str, port: int) -> bool:
         if span is not None and span[0] <= port <= span[1]:
             return True
     return False
+
+
+def _every_port(rule: NsgRule) -> bool:
+    return any(port_span(text) == (0, 65535) for text in rule.ports)
+
+
+def _applies_portless(rule: NsgRule, protocol: str) -> bool:
+    """Does the rule match ``protocol`` (ICMP, ESP, AH), as far as it decides?
+
+    A rule naming the protocol matches it; an allow of it admits some of it whatever its
+    port field (for ICMP, the types), a deny shuts all of it only over every port. A ``*``
+    rule matches it only over every port (its port ranges are TCP's and UDP's)."""
+    if not rule.inbound:
+        return False
+    named = rule.protocol.lower()
+    if named == protocol.lower():
+        return rule.allow or _every_port(rule)
+    return named == "*" and _every_port(rule)
 
 
 EVERY_DESTINATION = frozenset({"*", "any", "virtualnetwork", "0.0.0.0/0", "::/0"})
@@ -264,12 +174,13 @@ def _matches_internet(rule: NsgRule, subnet_prefixes: tuple[str, ...]) -> bool:
 def internet_openings(
     rules: Iterable[NsgRule], subnet_prefixes: Iterable[str] = ()
 ) -> list[Opening]:
-    """Port ranges the rules admit from the internet (inbound, TCP and UDP), in order.
+    """What the rules admit from the internet (inbound, every protocol), in order.
 
-    A deny decides only when it covers every internet host, every host of the subnet
-    (``subnet_prefixes``: its address ranges) and every source port; a narrower deny
-    leaves the rules after it to admit the rest. The decision only changes at a rule's
-    port boundary, so each segment between boundaries is judged once by its first port.
+    TCP and UDP as port ranges; ICMP, ESP and AH as the protocol. A deny decides only
+    when it covers every internet host, every host of the subnet (``subnet_prefixes``: its
+    address ranges) and every source port; a narrower deny leaves the rules after it to
+    admit the rest. The decision only changes at a rule's port boundary, so each segment
+    between boundaries is judged once by its first port.
     """
     prefixes = tuple(subnet_prefixes)
     ordered = sorted((r for r in rules if r.inbound), key=lambda r: r.priority)
@@ -281,7 +192,7 @@ def internet_openings(
                 cuts.update((span[0], span[1] + 1))
     edges = sorted(cuts)
     openings: list[Opening] = []
-    for protocol in PROTOCOLS:
+    for protocol in PORT_PROTOCOLS:
         for low, next_low in itertools.pairwise(edges):
             decider = next(
                 (
@@ -293,4 +204,15 @@ def internet_openings(
             )
             if decider is not None and decider.allow:
                 openings.append(Opening(protocol, low, next_low - 1, decider.name))
+    for protocol in PORTLESS_PROTOCOLS:
+        decider = next(
+            (
+                r
+                for r in ordered
+                if _applies_portless(r, protocol) and _matches_internet(r, prefixes)
+            ),
+            None,
+        )
+        if decider is not None and decider.allow:
+            openings.append(Opening(protocol, None, None, decider.name))
     return openings

@@ -14,6 +14,7 @@ import re
 from typing import Any
 
 from archproof.emulators import arm_from_plan_docs as net
+from archproof.emulators import arm_from_plan_scale_sets as vmss
 from archproof.emulators import arm_from_plan_services as svc
 from archproof.emulators import arm_from_plan_storage as sto
 from archproof.emulators.arm_from_plan_docs import Applied, Writer, value
@@ -37,6 +38,7 @@ TOP_LEVEL = {
     "azurerm_windows_virtual_machine": "Microsoft.Compute/virtualMachines",
     "azurerm_virtual_machine": "Microsoft.Compute/virtualMachines",
     "azurerm_managed_disk": "Microsoft.Compute/disks",
+    **dict.fromkeys(vmss.KINDS, vmss.ARM_TYPE),
     "azurerm_availability_set": "Microsoft.Compute/availabilitySets",
     "azurerm_disk_encryption_set": "Microsoft.Compute/diskEncryptionSets",
     "azurerm_kubernetes_cluster": "Microsoft.ContainerService/managedClusters",
@@ -93,6 +95,7 @@ WRITERS: dict[str, Writer] = {
     "azurerm_windows_virtual_machine": svc.virtual_machine,
     "azurerm_virtual_machine": svc.virtual_machine,
     "azurerm_managed_disk": svc.managed_disk,
+    **dict.fromkeys(vmss.KINDS, vmss.scale_set),
     "azurerm_virtual_machine_data_disk_attachment": svc.data_disk_attachment,
     "azurerm_kubernetes_cluster": svc.kubernetes_cluster,
     "azurerm_kubernetes_cluster_node_pool": svc.node_pool,

@@ -50,6 +50,7 @@ from archproof.emulators.kube_api_objects import (
     REASONS,
     SERVER_VERSION,
     ApiResource,
+    daemon_status,
     nodes_for_zones,
     not_found_path,
     resource_for,
@@ -163,6 +164,8 @@ class KubeApiServer:
         """The ReplicaSets and Pods the controllers would have made (:mod:`kube_api_pods`)."""
         held = [o for resource, objs in self._store.items() for o in objs.values()]
         nodes = sum(1 for o in held if o.get("kind") == "Node")
+        for daemon in self._store.get(resource_for("apps/v1", "DaemonSet"), {}).values():
+            daemon.setdefault("status", daemon_status(nodes))
         for obj in derived_objects(held, nodes):
             self._add(obj, "default")
             stored = self._store[resource_for(obj["apiVersion"], obj["kind"])]

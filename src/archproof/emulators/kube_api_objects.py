@@ -221,6 +221,17 @@ def _region_of(zone: str) -> str:
     return head if sep and tail.isdigit() else zone
 
 
+def daemon_status(nodes: int) -> Obj:
+    """What a healthy DaemonSet reports: one ready pod on every node."""
+    every = max(nodes, 1)
+    counts = ("desiredNumberScheduled", "currentNumberScheduled", "numberReady")
+    return {
+        "observedGeneration": 1,
+        "numberMisscheduled": 0,
+        **dict.fromkeys((*counts, "numberAvailable", "updatedNumberScheduled"), every),
+    }
+
+
 def _status(kind: str, obj: Obj) -> Obj | None:
     """The status a healthy cluster reports for an object that was given none."""
     spec = obj.get("spec") if isinstance(obj.get("spec"), dict) else {}

@@ -211,3 +211,16 @@ def test_standalone_server_reports_bad_manifests(
 ) -> None:
     assert main([str(tmp_path / "nope.yaml"), "--kubeconfig", str(tmp_path / "k")]) == 2
     assert "nope.yaml: file not found" in capsys.readouterr().err
+
+
+def test_a_daemon_set_reports_one_ready_pod_per_node() -> None:
+    daemon = {
+        "apiVersion": "apps/v1",
+        "kind": "DaemonSet",
+        "metadata": {"name": "agent", "namespace": "ops"},
+        "spec": {"selector": {"matchLabels": {"app": "agent"}}},
+    }
+    with kube_api_server([daemon, *nodes_for_zones(["z1", "z2"], 2)]) as running:
+        status, body = get(running, "/apis/apps/v1/namespaces/ops/daemonsets/agent")
+    assert status == 200
+    assert body["status"]["desiredNumberScheduled"] == body["status"]["numberReady"] == 4

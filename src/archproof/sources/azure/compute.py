@@ -1,4 +1,5 @@
-"""Virtual machines (Linux and Windows kinds, + data disk attachments) and managed disks."""
+"""Virtual machines (Linux and Windows kinds, + data disk attachments), managed disks, and
+VM scale sets (mapped in :mod:`archproof.sources.azure.scale_sets`)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Any
 
 from azure.mgmt.compute import ComputeManagementClient
 
+from archproof.sources.azure import scale_sets
 from archproof.sources.azure.arm import common, mapping, props, ref_id, zone_list
 from archproof.sources.azure.base import Scan
 
@@ -16,7 +18,7 @@ VM_KINDS = (
     "azurerm_virtual_machine_data_disk_attachment",
 )
 DISK_KINDS = ("azurerm_managed_disk",)
-KINDS = VM_KINDS + DISK_KINDS
+KINDS = VM_KINDS + DISK_KINDS + scale_sets.KINDS
 
 
 def vm_kind(doc: Mapping[str, Any]) -> str:
@@ -154,3 +156,4 @@ def collect(scan: Scan) -> None:
         if str(doc.get("id") or "").lower() in os_disks:
             continue  # Terraform models a VM's OS disk inside the VM (``os_disk``), not apart
         scan.add("azurerm_managed_disk", managed_disk(doc), document=doc)
+    scale_sets.collect(scan, compute)
