@@ -1,4 +1,6 @@
-"""Judgement helpers shared by controls: intended tiers, roles of security groups, CIDRs."""
+"""Judgement helpers shared by controls: unknown values, load balancer schemes, CIDRs.
+
+Which roles a security group stands for is ``archproof.controls.group_roles``."""
 
 from __future__ import annotations
 
@@ -6,22 +8,10 @@ import ipaddress
 from typing import Any
 
 from archproof.controls.api import Subject
-from archproof.inventory.access import attached_to
 from archproof.inventory.defaults import LB_INTERNAL, value_or_default
 from archproof.inventory.model import Resource, Unknown, is_unset
 
 ANYWHERE = ("0.0.0.0/0", "::/0")
-
-
-def group_in_roles(subject: Subject, group: Resource, roles: list[str]) -> bool:
-    """A security group belongs to a role when it, or something it guards, is in the role."""
-    if any(subject.in_role(group, role) for role in roles):
-        return True
-    return any(
-        subject.in_role(guarded, role)
-        for guarded in attached_to(subject.inventory, group)
-        for role in roles
-    )
 
 
 def cidr_within(cidr: str, allowed: list[str]) -> bool:
@@ -68,11 +58,6 @@ def not_collected(subject: Subject, service: str) -> str | None:
     if isinstance(services, list) and service not in services:
         return f"the {service} service was not collected from {subject.source}"
     return None
-
-
-def admits_only(subject: Subject, candidates: tuple[Resource, ...], roles: list[str]) -> bool:
-    """Whichever of these groups a rule turns out to admit, is each one in the roles?"""
-    return bool(candidates) and all(group_in_roles(subject, c, roles) for c in candidates)
 
 
 def internet_facing(lb: Resource) -> bool | Unknown:

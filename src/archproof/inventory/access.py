@@ -23,11 +23,24 @@ SG_PATHS = {
     "aws_rds_cluster": ("vpc_security_group_ids",),
     "aws_elasticache_replication_group": ("security_group_ids",),
     "aws_elasticache_cluster": ("security_group_ids",),
+    "aws_elasticache_serverless_cache": ("security_group_ids",),
+    "aws_memorydb_cluster": ("security_group_ids",),
+    "aws_dax_cluster": ("security_group_ids",),
+    "aws_redshift_cluster": ("vpc_security_group_ids",),
+    "aws_redshiftserverless_workgroup": ("security_group_ids",),
+    "aws_docdb_cluster": ("vpc_security_group_ids",),
+    "aws_neptune_cluster": ("vpc_security_group_ids",),
     "aws_lb": ("security_groups",),
     "aws_elb": ("security_groups",),
     "aws_launch_template": ("vpc_security_group_ids", "network_interfaces.security_groups"),
     "aws_launch_configuration": ("security_groups",),
     "aws_eks_cluster": ("vpc_config.security_group_ids",),
+}
+CLUSTER_OF = {
+    # a cluster member has no groups of its own: its cluster's guard it
+    "aws_rds_cluster_instance": "aws_rds_cluster",
+    "aws_docdb_cluster_instance": "aws_docdb_cluster",
+    "aws_neptune_cluster_instance": "aws_neptune_cluster",
 }
 ALL_PROTOCOLS = ("-1", "all", -1)
 
@@ -74,11 +87,14 @@ class Rule:
 def security_groups_of(inv: Inventory, resource: Resource) -> tuple[list[Resource], Unknown | None]:
     if resource.kind in SG_KINDS:
         return [resource], None
-    if resource.kind == "aws_rds_cluster_instance":
-        clusters, cluster_gap = linked(
-            inv, resource, "cluster_identifier", ("aws_rds_cluster",), "Aurora cluster"
-        )
+    if resource.kind in CLUSTER_OF:
+        kind = CLUSTER_OF[resource.kind]
+        clusters, cluster_gap = linked(inv, resource, "cluster_identifier", (kind,), "cluster")
         return security_groups_of(inv, clusters[0]) if clusters else ([], cluster_gap)
+    if resource.kind == "aws_elasticache_cluster" and in_replication_group(resource):
+        kinds = ("aws_elasticache_replication_group",)
+        owners, owner_gap = linked(inv, resource, "replication_group_id", kinds, "group")
+        return security_groups_of(inv, owners[0]) if owners else ([], owner_gap)
     if resource.kind == "aws_autoscaling_group":
         templates, template_gap = launch_templates_of(inv, resource)
         if not templates:
@@ -92,6 +108,12 @@ def security_groups_of(inv: Inventory, resource: Resource) -> tuple[list[Resourc
         groups.extend(t for t in targets if t not in groups)
         gap = first_unknown(gap, missing)
     return groups, gap
+
+
+def in_replication_group(cache: Resource) -> bool:
+    """Is this cache cluster a member of a replication group (whose groups guard it)?"""
+    owner = cache.get("replication_group_id")
+    return not (owner in (None, "") or is_unset(owner))
 
 
 _TEMPLATE_PATHS = (
@@ -276,16 +298,3 @@ def ingress_rules(inv: Inventory, group: Resource) -> list[Rule]:
         cached = tuple(_inline_rules(inv, group, "ingress") + _rule_resources(inv, group))
         inv.set_fact("ingress", group, cached)
     return list(cached)
-
-
-def attached_to(inv: Inventory, group: Resource) -> list[Resource]:
-    """Resources guarded by this security group."""
-    index: dict[int, list[Resource]] | None = inv.memo.get("sg-attachments")
-    if index is None:
-        index = {}
-        for kind in (*SG_PATHS, "aws_autoscaling_group", "aws_rds_cluster_instance"):
-            for resource in inv.of_kind(kind):
-                for guarded_by in security_groups_of(inv, resource)[0]:
-                    index.setdefault(id(guarded_by), []).append(resource)
-        inv.memo["sg-attachments"] = index
-    return list(index.get(id(group), ()))

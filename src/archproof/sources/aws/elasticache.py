@@ -56,9 +56,7 @@ def _member_facts(
     first = found[0] if found else {}
     return {
         "subnet_group_name": first.get("CacheSubnetGroupName"),
-        "security_group_ids": sorted(
-            {g["SecurityGroupId"] for c in found for g in c.get("SecurityGroups", ())}
-        ),
+        "security_group_ids": _group_ids(*found),
         "engine": first.get("Engine"),
         "engine_version": first.get("EngineVersion"),
         "preferred_cache_cluster_azs": [c.get("PreferredAvailabilityZone") for c in found],
@@ -114,10 +112,18 @@ def _add_cluster(scan: Scan, cluster: dict[str, Any]) -> None:
             else "single-az",
             "availability_zone": cluster.get("PreferredAvailabilityZone"),
             "subnet_group_name": cluster.get("CacheSubnetGroupName"),
-            "security_group_ids": [g["SecurityGroupId"] for g in cluster.get("SecurityGroups", ())],
+            "security_group_ids": _group_ids(cluster),
             "transit_encryption_enabled": bool(cluster.get("TransitEncryptionEnabled")),
             "at_rest_encryption_enabled": bool(cluster.get("AtRestEncryptionEnabled")),
             "snapshot_retention_limit": cluster.get("SnapshotRetentionLimit"),
         },
         ids=(cluster_id, arn),
     )
+
+
+def _group_ids(*clusters: dict[str, Any]) -> list[str] | Unknown:
+    """The VPC security groups of cache clusters. A cluster whose description leaves
+    ``SecurityGroups`` out says nothing of them (not that none guards it)."""
+    if any("SecurityGroups" not in c for c in clusters):
+        return Unknown("DescribeCacheClusters did not report the cluster's security groups")
+    return sorted({g["SecurityGroupId"] for c in clusters for g in c["SecurityGroups"]})
