@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from archproof.controls.api import Findings, Subject, control
+from archproof.controls.backup_plans import judge_backup_plans, plan_takes, selection_gap
+from archproof.controls.backup_selection import STORE_KINDS, region_of_arn
 from archproof.inventory.defaults import RDS_BACKUP_RETENTION, value_or_default
-from archproof.inventory.model import Resource, Unknown, first_block, is_unknown
-from archproof.verdict import Failed, Inconclusive
+from archproof.inventory.model import Resource, Unknown
 
 RETENTION = {"backup_retention_days": 7}
 
@@ -90,61 +91,18 @@ def test_bucket_keeps_versions(subject: Subject, resource: Resource) -> None:
 
 @control(
     "backup-plan-present",
-    needs=("aws_backup_plan",),
+    needs=("aws_backup_plan", *STORE_KINDS),
     severity="medium",
-    params={"backup_retention_days": 7},
+    params={"backup_retention_days": 7, "backup_kinds": list(STORE_KINDS)},
 )
 def test_backup_plan_keeps_copies(subject: Subject) -> None:
-    """An AWS Backup plan takes scheduled backups and keeps them for the documented days."""
-    plans = subject.inventory.of_kind("aws_backup_plan")
-    days = int(subject.params["backup_retention_days"])
-    if not plans:
-        raise Failed(
-            f"{subject.test_id}: aws_backup_plan=none, required a plan with a scheduled rule"
-        )
-    problems: list[str] = []
-    undecided: list[str] = []
-    for plan in plans:
-        rules = plan.get("rule")
-        if isinstance(rules, Unknown):
-            raise Inconclusive(f"{plan.label}: rules known only after apply")
-        for rule in rules or []:
-            if not isinstance(rule, dict):
-                continue
-            lifecycle = first_block(rule.get("lifecycle"))
-            keep = lifecycle if isinstance(lifecycle, Unknown) else lifecycle.get("delete_after")
-            schedule = rule.get("schedule")
-            if is_unknown(keep) or isinstance(schedule, Unknown):
-                undecided.append(
-                    f"{plan.label} rule {rule.get('rule_name')}: schedule or lifecycle"
-                )
-                continue
-            if schedule and (keep in (None, 0) or (isinstance(keep, int) and keep >= days)):
-                return
-            problems.append(f"{plan.label} rule {rule.get('rule_name')}: delete_after={keep}")
-    if undecided:
-        raise Inconclusive(
-            f"{subject.test_id}: known only after apply: {'; '.join(undecided)}"
-            + (f"; {'; '.join(problems)}" if problems else "")
-        )
-    raise Failed(
-        f"{subject.test_id}: {'; '.join(problems) or 'no rules'}, required a scheduled rule "
-        f"keeping backups ≥ {days} days"
-    )
+    """Every data store is in an AWS Backup plan keeping scheduled backups the documented days."""
+    judge_backup_plans(subject)
 
 
 # --- Copies in a second region -------------------------------------------------------------
 
 REPLICATIONS = "aws_db_instance_automated_backups_replication"
-
-
-def region_of_arn(value: object) -> str | None:
-    """``eu-west-1`` for ``arn:aws:rds:eu-west-1:…``; ``None`` for anything else."""
-    if isinstance(value, str) and value.startswith("arn:"):
-        parts = value.split(":")
-        if len(parts) > 3 and parts[3]:
-            return parts[3]
-    return None
 
 
 def home_region(resource: Resource) -> str | Unknown:
@@ -199,46 +157,11 @@ def _vault_region(subject: Subject, plan: Resource, arn: object, path: str) -> s
     return Unknown("the plan does not record the destination vault's region")
 
 
-def _selected(subject: Subject, plan: Resource, db: Resource) -> bool | Unknown:
-    """Does one of the plan's backup selections take the database?"""
-    inv = subject.inventory
-    selections = inv.referring(plan, "aws_backup_selection", "plan_id")
-    unknown: Unknown | None = None
-    if inv.errors_for(["aws_backup_selection"]):
-        unknown = Unknown("the backup selections could not be read")
-    arn = db.get("arn")
-    for selection in selections:
-        if any(r is db for r in inv.related(selection, "resources")):
-            return True
-        resources = selection.get("resources")
-        if isinstance(resources, Unknown) and not selection.refs.get("resources"):
-            unknown = resources  # a planned list of references names all it will hold
-        for pattern in resources if isinstance(resources, list) else []:
-            if pattern == "*" or (
-                isinstance(pattern, str) and isinstance(arn, str) and _arn_matches(arn, pattern)
-            ):
-                return True
-        tags = selection.get("selection_tag")
-        if isinstance(tags, Unknown):
-            unknown = tags
-        for tag in tags if isinstance(tags, list) else []:
-            if not isinstance(tag, dict) or str(tag.get("type", "")).upper() != "STRINGEQUALS":
-                continue
-            if db.tags.get(str(tag.get("key"))) == tag.get("value"):
-                return True
-    return unknown if unknown is not None else False
-
-
-def _arn_matches(arn: str, pattern: str) -> bool:
-    import fnmatch  # appended section: the file's imports belong to the functions above
-
-    return fnmatch.fnmatchcase(arn, pattern)
-
-
 def _backup_plan_copies(
     subject: Subject, db: Resource, home: str | Unknown, wanted: str
 ) -> list[tuple[bool | Unknown, str]]:
     outcomes: list[tuple[bool | Unknown, str]] = []
+    gap = selection_gap(subject.inventory)
     for plan in subject.inventory.of_kind("aws_backup_plan"):
         rules = plan.get("rule")
         if isinstance(rules, Unknown):
@@ -255,7 +178,7 @@ def _backup_plan_copies(
                     subject, plan, arn, f"rule.{position}.copy_action.destination_vault_arn"
                 )
                 what = f"{plan.label} copies to {dest if isinstance(dest, str) else '?'}"
-                taken = _selected(subject, plan, db)
+                taken = plan_takes(subject.inventory, plan, db, gap)
                 if taken is False:
                     outcomes.append((False, f"{what} but selects other resources"))
                     continue

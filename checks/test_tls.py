@@ -7,9 +7,10 @@ from typing import Any
 
 from archproof.controls.api import Findings, Subject, control
 from archproof.controls.facts import internet_facing, scheme_note
+from archproof.controls.listener_rules import judge_actions, judge_rules
 from archproof.controls.tls import minimum_tls, version_tuple
 from archproof.inventory.links import linked
-from archproof.inventory.model import Resource, Unknown, first_block, is_unknown
+from archproof.inventory.model import Resource, Unknown, is_unknown
 
 LISTENERS = ("aws_lb_listener",)
 VALIDATION = "aws_acm_certificate_validation"
@@ -254,7 +255,7 @@ def _plain_http_public(subject: Subject, listener: Resource) -> bool:
     select=_plain_http_public,
 )
 def test_http_only_redirects_to_https(subject: Subject, resource: Resource) -> None:
-    """Plain HTTP on a public load balancer answers only with a redirect to HTTPS."""
+    """Plain HTTP on a public load balancer redirects to HTTPS and serves no content."""
     findings = Findings(resource)
     if resource.kind == "aws_elb":
         _judge_classic(subject, resource, findings)
@@ -267,14 +268,9 @@ def test_http_only_redirects_to_https(subject: Subject, resource: Resource) -> N
     actions = resource.get("default_action")
     if isinstance(actions, list) and not actions:
         findings.fail("default_action", [], "a redirect to HTTPS")
-    _judge_actions("default_action", actions, findings)
-    # Listener rules answer before the default action: each must redirect to HTTPS too.
-    for rule in subject.inventory.referring(resource, "aws_lb_listener_rule", "listener_arn"):
-        _judge_actions(f"{rule.address} action", rule.get("action"), findings)
-    for rule in subject.inventory.maybe_referring(
-        resource, "aws_lb_listener_rule", "listener_arn", LISTENERS
-    ):
-        findings.unknown(f"{rule.address}", "it may be a rule of this listener")
+    judge_actions("default_action", actions, findings, refusals=False)
+    # Listener rules answer before the default action: none may serve content over HTTP.
+    judge_rules(subject.inventory, resource, findings)
     findings.close()
 
 
@@ -289,17 +285,3 @@ def _judge_classic(subject: Subject, lb: Resource, findings: Findings) -> None:
                 "HTTP",
                 "no plain-HTTP listener (a Classic Load Balancer cannot redirect to HTTPS)",
             )
-
-
-def _judge_actions(what: str, actions: Any, findings: Findings) -> None:
-    if isinstance(actions, Unknown):
-        findings.unknown(what, actions)
-    for action in actions if isinstance(actions, list) else []:
-        kind = action.get("type") if isinstance(action, dict) else None
-        redirect = first_block(action.get("redirect")) if isinstance(action, dict) else {}
-        if isinstance(kind, Unknown) or isinstance(redirect, Unknown):
-            findings.unknown(what, "part is known only after apply")
-        elif kind != "redirect":
-            findings.fail(f"{what}.type", kind, "'redirect' to HTTPS")
-        elif str(redirect.get("protocol", "")).upper() != "HTTPS":
-            findings.fail(f"{what} redirect.protocol", redirect.get("protocol"), "'HTTPS'")

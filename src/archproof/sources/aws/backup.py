@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from archproof.sources.aws.base import Scan
 
 KINDS = ("aws_backup_plan", "aws_backup_selection", "aws_backup_vault")
+SELECTIONS_GAP = "moto gap: moto does not implement ListBackupSelections"
+"""Begins the message of a selection listing the local control plane failed: the plan's
+selections are unknown there, not missing evidence of a real account."""
+CONDITIONS = {
+    "StringEquals": "string_equals",
+    "StringLike": "string_like",
+    "StringNotEquals": "string_not_equals",
+    "StringNotLike": "string_not_like",
+}
 
 
 def collect(scan: Scan) -> None:
@@ -85,7 +95,10 @@ def _add_plan(scan: Scan, answer: dict[str, Any]) -> None:
 def _selections(scan: Scan, backup: Any, plan_id: str) -> None:
     kinds = KINDS[1:2]
     op, key = "list_backup_selections", "BackupSelectionsList[]"
-    for summary in scan.items(backup, op, key, kinds, BackupPlanId=plan_id) or ():
+    summaries = scan.items(backup, op, key, kinds, BackupPlanId=plan_id)
+    if summaries is None:
+        _name_local_gap(scan)
+    for summary in summaries or ():
         selection_id = summary["SelectionId"]
         answer = scan.call(
             backup,
@@ -96,25 +109,52 @@ def _selections(scan: Scan, backup: Any, plan_id: str) -> None:
         )
         if answer is None:
             continue
-        selection = answer.get("BackupSelection", {})
-        scan.add(
-            "aws_backup_selection",
-            selection_id,
+        attributes = selection_attributes(plan_id, selection_id, answer.get("BackupSelection", {}))
+        scan.add("aws_backup_selection", selection_id, attributes, ids=(selection_id,))
+
+
+def selection_attributes(
+    plan_id: str, selection_id: str, selection: dict[str, Any]
+) -> dict[str, Any]:
+    """A GetBackupSelection answer in the shape of ``aws_backup_selection``."""
+    conditions = selection.get("Conditions") or {}
+    return {
+        "id": selection_id,
+        "plan_id": plan_id,
+        "name": selection.get("SelectionName"),
+        "iam_role_arn": selection.get("IamRoleArn"),
+        "resources": list(selection.get("Resources", ())),
+        "not_resources": list(selection.get("NotResources", ())),
+        "selection_tag": [
             {
-                "id": selection_id,
-                "plan_id": plan_id,
-                "name": selection.get("SelectionName"),
-                "iam_role_arn": selection.get("IamRoleArn"),
-                "resources": list(selection.get("Resources", ())),
-                "not_resources": list(selection.get("NotResources", ())),
-                "selection_tag": [
-                    {
-                        "type": t.get("ConditionType"),
-                        "key": t.get("ConditionKey"),
-                        "value": t.get("ConditionValue"),
-                    }
-                    for t in selection.get("ListOfTags", ())
-                ],
-            },
-            ids=(selection_id,),
-        )
+                "type": t.get("ConditionType"),
+                "key": t.get("ConditionKey"),
+                "value": t.get("ConditionValue"),
+            }
+            for t in selection.get("ListOfTags", ())
+        ],
+        "condition": [
+            {
+                name: [
+                    {"key": c.get("ConditionKey"), "value": c.get("ConditionValue")}
+                    for c in conditions.get(operator, ())
+                ]
+                for operator, name in CONDITIONS.items()
+            }
+        ]
+        if any(conditions.get(operator) for operator in CONDITIONS)
+        else [],
+    }
+
+
+def _name_local_gap(scan: Scan) -> None:
+    """The local control plane (moto) answered the selection listing with its "not
+    implemented" 500: name the gap (the error stays: the selections are still unread)."""
+    error = scan.errors[-1] if scan.errors else None
+    if error is None or error.call != "ListBackupSelections":
+        return
+    if "may not be implemented" not in error.message:
+        return
+    if scan.aws.endpoint_is_local("backup", scan.home_region):
+        message = f"{SELECTIONS_GAP}; {error.message}"
+        scan.errors[-1] = dataclasses.replace(error, message=message)

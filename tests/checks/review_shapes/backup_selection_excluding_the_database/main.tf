@@ -1,0 +1,34 @@
+# Everything is selected except the database.
+resource "aws_db_instance" "orders" {
+  identifier          = "rv-orders"
+  engine              = "postgres"
+  instance_class      = "db.t3.micro"
+  allocated_storage   = 20
+  username            = "app"
+  password            = "Pa55word1234"
+  skip_final_snapshot = true
+  tags                = { Backup = "daily" }
+}
+resource "aws_ebs_volume" "data" {
+  availability_zone = "eu-west-1a"
+  size              = 10
+  tags              = { Backup = "weekly" }
+}
+resource "aws_backup_vault" "main" { name = "rv-vault" }
+resource "aws_backup_plan" "daily" {
+  name = "rv-daily"
+  rule {
+    rule_name         = "daily"
+    target_vault_name = aws_backup_vault.main.name
+    schedule          = "cron(0 3 * * ? *)"
+    lifecycle { delete_after = 35 }
+  }
+}
+
+resource "aws_backup_selection" "all_but_orders" {
+  name          = "rv-all-but-orders"
+  plan_id       = aws_backup_plan.daily.id
+  iam_role_arn  = "arn:aws:iam::123456789012:role/rv-backup"
+  resources     = ["*"]
+  not_resources = [aws_db_instance.orders.arn]
+}
