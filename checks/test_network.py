@@ -8,10 +8,11 @@ from archproof.inventory.model import (
     Resource,
     Unknown,
     first_unknown,
-    is_unknown,
     is_unset,
 )
 from archproof.inventory.network import PUBLIC, subnet_tier, subnets_of
+from archproof.inventory.reachability import paths_between
+from archproof.inventory.transit import TRANSIT_KINDS
 from archproof.verdict import Inconclusive
 
 WORKLOADS = (
@@ -135,13 +136,12 @@ def test_database_is_not_publicly_accessible(resource: Resource) -> None:
 
 @control(
     "vpc-isolated-from-nonprod",
-    needs=("aws_vpc", "aws_vpc_peering_connection", "aws_route_table"),
+    needs=("aws_vpc", "aws_vpc_peering_connection", *ROUTING, *TRANSIT_KINDS),
     severity="high",
     params={"vpc_role": "prod_vpc", "isolated_from_role": "nonprod_vpc"},
 )
 def test_production_vpc_is_not_connected_to_nonprod(subject: Subject) -> None:
     """The production VPC has no peering or route to the non-production VPC."""
-    inv = subject.inventory
     prod = subject.role_members(subject.params["vpc_role"], ("aws_vpc",))
     other = subject.role_members(subject.params["isolated_from_role"], ("aws_vpc",))
     if not prod or not other:
@@ -150,19 +150,13 @@ def test_production_vpc_is_not_connected_to_nonprod(subject: Subject) -> None:
             f"{subject.params['isolated_from_role']!r} match no VPC"
         )
     findings = Findings(None, subject.test_id)
-    for peering in inv.of_kind("aws_vpc_peering_connection"):
-        ends = inv.related(peering, "vpc_id") + inv.related(peering, "peer_vpc_id")
-        if any(e in prod for e in ends) and any(e in other for e in ends):
-            findings.fail(peering.address, "peers production with non-production", "no peering")
-        elif is_unknown(peering.get("peer_vpc_id")) and not inv.related(peering, "peer_vpc_id"):
-            findings.unknown(peering.address, "peer VPC known only after apply")
-    other_cidrs = {v.get("cidr_block") for v in other}
-    for table in inv.of_kind("aws_route_table"):
-        if not any(t in prod for t in inv.related(table, "vpc_id")):
-            continue
-        for route in table.get("route") or []:
-            if isinstance(route, dict) and route.get("cidr_block") in other_cidrs:
-                findings.fail(
-                    f"{table.address} route", route.get("cidr_block"), "no route to non-production"
-                )
+    for vpc in prod:
+        if vpc in other:
+            findings.unknown(vpc.address, "it matches both the production and the other role")
+    prod = [v for v in prod if v not in other]
+    for path in paths_between(subject.inventory, prod, other):
+        if isinstance(path.reach, Unknown):
+            findings.unknown(path.what, f"it may be a path: {path.how}; {path.reach.reason}")
+        else:
+            findings.fail(path.what, path.how, "no peering or route to non-production")
     findings.close()

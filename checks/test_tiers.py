@@ -14,9 +14,12 @@ from archproof.controls.tiers import (
     no_intended,
     tier_intent,
 )
-from archproof.inventory.model import Resource, Unknown
-from archproof.inventory.network import PUBLIC, default_route_targets, subnet_tier
+from archproof.inventory.model import Inventory, Resource, Unknown
+from archproof.inventory.network import PUBLIC, default_route_targets, subnet_tier, subnets_of
+from archproof.inventory.routes import Route, forwards
 from archproof.verdict import Failed, Inconclusive
+
+NAT_KINDS = ("aws_nat_gateway", "data.aws_nat_gateway")
 
 
 def _intends(tier: str) -> Selector:
@@ -41,7 +44,7 @@ def test_documented_tiers_exist(subject: Subject) -> None:
     inv = subject.inventory
     found: dict[str, int] = {}
     unknown: list[str] = []
-    for subnet in inv.of_kind("aws_subnet"):
+    for subnet in subject.scoped("aws_subnet"):  # the system's subnets, never another's
         tier = subnet_tier(inv, subnet)
         if isinstance(tier, Unknown):
             unknown.append(f"{subnet.address} ({tier.reason})")
@@ -97,22 +100,45 @@ def test_private_subnets_egress_through_nat(subject: Subject, resource: Resource
     routes = default_route_targets(inv, resource)
     if isinstance(routes, Unknown):
         findings.unknown("default route", routes)
-        findings.close()
-        return
-    targets = [r.target for r in routes]
-    if "unknown" in targets:
-        findings.unknown("default route target", "known only after apply")
-        findings.close()
-    findings.check(
-        "default route target",
-        targets or None,
-        targets == ["nat"] * len(targets) and bool(targets),
-        "NAT gateway",
-    )
-    for route in routes:
-        nat = route.target_resource
-        if route.target == "nat" and nat is not None and nat.kind == "aws_nat_gateway":
-            for subnet in inv.related(nat, "subnet_id", kinds=("aws_subnet",)):
-                tier = subnet_tier(inv, subnet)
-                findings.check(f"tier of {nat.address}'s subnet", tier, tier == PUBLIC, "'public'")
+    elif not routes:
+        findings.fail("default route target", None, "NAT gateway")
+    for route in routes if isinstance(routes, list) else ():
+        _judge_egress(inv, route, findings)
     findings.close()
+
+
+def _judge_egress(inv: Inventory, route: Route, findings: Findings) -> None:
+    """A NAT gateway counts; so does a NAT instance: an instance or interface that forwards
+    (``source_dest_check`` off) from a public subnet. What NAT software it runs no source
+    shows; one that keeps the check on drops what it forwards, so it is no NAT."""
+    target = route.target_resource
+    if route.target == "unknown":
+        findings.unknown("default route target", "known only after apply")
+        return
+    if route.target == "instance":
+        forwarding = forwards(target)
+        if target is None or isinstance(forwarding, Unknown):
+            where = "outside this source" if target is None else target.address
+            findings.unknown(
+                f"NAT role of the default route's instance or interface ({where})",
+                forwarding if isinstance(forwarding, Unknown) else "not read",
+            )
+            return
+        if not forwarding:
+            findings.fail(
+                f"default route target {target.address}",
+                "source_dest_check=true (forwards nothing)",
+                "a NAT gateway or a NAT instance (source_dest_check=false)",
+            )
+            return
+    elif route.target != "nat":
+        findings.fail("default route target", route.target, "NAT gateway")
+        return
+    if target is None or target.kind not in (*NAT_KINDS, "aws_instance", "aws_network_interface"):
+        return  # a NAT gateway known by its id alone
+    subnets, gap = subnets_of(inv, target)
+    if gap is not None:
+        findings.unknown(f"subnet of {target.address}", gap)
+    for subnet in subnets:
+        tier = subnet_tier(inv, subnet)
+        findings.check(f"tier of {target.address}'s subnet", tier, tier == PUBLIC, "'public'")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from archproof.sources.aws import ec2_transit
 from archproof.sources.aws.base import Scan, tag_dict
 
 KINDS = (
@@ -18,6 +19,8 @@ KINDS = (
     "aws_security_group",
     "aws_network_acl",
     "aws_flow_log",
+    "aws_vpc_ipv4_cidr_block_association",
+    *ec2_transit.KINDS,
 )
 _GONE_PEERING = frozenset({"deleted", "deleting", "rejected", "failed", "expired"})
 
@@ -40,6 +43,7 @@ def collect(scan: Scan) -> None:
             ids=(vpc_id, scan.arn("ec2", f"vpc/{vpc_id}")),
             tags=tag_dict(vpc.get("Tags")),
         )
+        _secondary_cidrs(scan, vpc)
     for subnet in scan.items(ec2, "describe_subnets", "Subnets[]", ("aws_subnet",)) or ():
         subnet_id = subnet["SubnetId"]
         ipv6 = [a["Ipv6CidrBlock"] for a in subnet.get("Ipv6CidrBlockAssociationSet", ())]
@@ -66,6 +70,18 @@ def collect(scan: Scan) -> None:
     _security_groups(scan, ec2)
     _network_acls(scan, ec2)
     _flow_logs(scan, ec2)
+    ec2_transit.collect_transit(scan, ec2)
+
+
+def _secondary_cidrs(scan: Scan, vpc: dict[str, Any]) -> None:
+    """IPv4 ranges associated with a VPC beside its primary one."""
+    for block in vpc.get("CidrBlockAssociationSet", ()):
+        state = (block.get("CidrBlockState") or {}).get("State")
+        if block.get("CidrBlock") == vpc.get("CidrBlock") or state not in ("associated", None):
+            continue
+        assoc_id = block["AssociationId"]
+        attrs = {"id": assoc_id, "vpc_id": vpc["VpcId"], "cidr_block": block.get("CidrBlock")}
+        scan.add("aws_vpc_ipv4_cidr_block_association", assoc_id, attrs, ids=(assoc_id,))
 
 
 _FLOW_LOG_TARGETS = {
@@ -143,6 +159,7 @@ def _route(route: dict[str, Any]) -> dict[str, Any]:
         "transit_gateway_id": route.get("TransitGatewayId"),
         "vpc_peering_connection_id": route.get("VpcPeeringConnectionId"),
         "network_interface_id": route.get("NetworkInterfaceId"),
+        "instance_id": route.get("InstanceId"),
         "egress_only_gateway_id": route.get("EgressOnlyInternetGatewayId"),
         "carrier_gateway_id": route.get("CarrierGatewayId"),
         "local_gateway_id": route.get("LocalGatewayId"),

@@ -101,6 +101,7 @@ def _add_instance(
             "associate_public_ip_address": bool(instance.get("PublicIpAddress")),
             "public_ip": instance.get("PublicIpAddress"),
             "private_ip": instance.get("PrivateIpAddress"),
+            "source_dest_check": instance.get("SourceDestCheck"),
             "key_name": instance.get("KeyName"),
             "iam_instance_profile": profile.get("Arn"),
             "instance_state": instance.get("State", {}).get("Name"),
