@@ -16,9 +16,9 @@ from archproof.emulators.kube_api import (
     LAST_APPLIED,
     KubeApiServer,
     kube_api_server,
-    main,
     nodes_for_zones,
 )
+from archproof.emulators.kube_api_main import main
 
 OBJECTS: list[dict[str, Any]] = [
     {

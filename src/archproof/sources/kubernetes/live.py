@@ -23,29 +23,33 @@ failure of one kind (403 RBAC gap, 404 API not served, 429, 5xx, timeout) is a
 
 from __future__ import annotations
 
-import json
-import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Final
 from urllib.parse import quote
 
 import urllib3
-import yaml
-from kubernetes import client, config
 from kubernetes.client.exceptions import ApiException
 
-from archproof.errors import SourceError, UsageError
 from archproof.inventory.model import CollectionError, Inventory, Resource
 from archproof.inventory.source_kinds import KUBERNETES
+from archproof.sources.kubernetes.connection import (
+    SERVICE,
+    Cluster,
+    Refused,
+    check_reachable,
+    connection_failure,
+    first_line,
+    get_json,
+    open_cluster,
+    rejected,
+    transport_failure,
+)
 from archproof.sources.kubernetes.objects import inventory_kind, resource_from_object
 
-SERVICE: Final = "kubernetes"
 PAGE_SIZE: Final = 500
 LAST_APPLIED: Final = "kubectl.kubernetes.io/last-applied-configuration"
-IN_CLUSTER: Final = "in-cluster"
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,16 +111,6 @@ class KubeOptions:
 
 
 @dataclass
-class _Cluster:
-    api: client.ApiClient
-    label: str  # the context name, or "in-cluster"
-    server: str
-    timeout: tuple[float, float]
-    kubeconfig: str = ""
-    version: str = ""
-
-
-@dataclass
 class _Scan:
     resources: list[Resource] = field(default_factory=list)
     errors: list[CollectionError] = field(default_factory=list)
@@ -125,9 +119,9 @@ class _Scan:
 
 def collect_kubernetes(options: KubeOptions, source: str = "k8s") -> Inventory:
     """Read the cluster the options name into an Inventory of ``k8s_`` resources."""
-    cluster = _open(options)
+    cluster = open_cluster(options.kubeconfig, options.context, options.request_timeout)
     try:
-        _check_reachable(cluster)
+        check_reachable(cluster)
         namespaces = tuple(dict.fromkeys(n for n in options.namespaces if n))
         where = ", ".join(namespaces) if namespaces else "all namespaces"
         version = f", {cluster.version}" if cluster.version else ""
@@ -179,143 +173,6 @@ def clean_object(item: dict[str, Any], kind: str, api_version: str) -> dict[str,
     return obj
 
 
-# -- connecting -------------------------------------------------------------------------------
-
-
-def _open(options: KubeOptions) -> _Cluster:
-    configuration = client.Configuration()
-    files = _kubeconfig_files(options.kubeconfig)
-    if not files:
-        if os.environ.get("KUBERNETES_SERVICE_HOST") and not options.context:
-            try:
-                config.load_incluster_config(client_configuration=configuration)  # type: ignore[no-untyped-call]
-            except config.ConfigException as exc:
-                raise SourceError(SERVICE, IN_CLUSTER, "load in-cluster config", str(exc)) from exc
-            return _cluster(configuration, IN_CLUSTER, options, "")
-        where = options.kubeconfig or os.environ.get("KUBECONFIG") or "~/.kube/config"
-        raise UsageError(
-            f"no kubeconfig found at {where}: pass --kubeconfig or set KUBECONFIG"
-            " (in a pod, the service account is used when no kubeconfig exists)"
-        )
-    joined = os.pathsep.join(files)
-    shown = ", ".join(files)
-    try:
-        contexts, active = config.list_kube_config_contexts(config_file=joined)  # type: ignore[no-untyped-call]
-    except (config.ConfigException, yaml.YAMLError, OSError, ValueError) as exc:
-        raise UsageError(f"kubeconfig {shown} cannot be read: {_first_line(exc)}") from exc
-    names = [str(c.get("name")) for c in contexts or () if isinstance(c, dict)]
-    context = options.context or (str(active.get("name")) if isinstance(active, dict) else "")
-    if not context:
-        raise UsageError(f"kubeconfig {shown} has no current context: pass --context")
-    if context not in names:
-        known = ", ".join(names) or "none"
-        raise UsageError(f"context {context!r} not found in kubeconfig {shown} (contexts: {known})")
-    try:
-        config.load_kube_config(  # type: ignore[no-untyped-call]
-            config_file=joined,
-            context=context,
-            client_configuration=configuration,
-            persist_config=False,
-        )
-    except (config.ConfigException, OSError, ValueError) as exc:
-        message = f"cannot load the credentials of {shown}: {_first_line(exc)}"
-        raise SourceError(SERVICE, context, "load kubeconfig", message) from exc
-    return _cluster(configuration, context, options, shown)
-
-
-def _kubeconfig_files(given: str | None) -> list[str]:
-    """The kubeconfig files to merge; a file named explicitly must exist."""
-    if given:
-        parts = [p for p in given.split(os.pathsep) if p]
-        missing = [p for p in parts if not Path(p).expanduser().is_file()]
-        if missing:
-            raise UsageError(f"kubeconfig {', '.join(missing)} not found")
-        return [str(Path(p).expanduser()) for p in parts]
-    env = os.environ.get("KUBECONFIG", "")
-    candidates = [p for p in env.split(os.pathsep) if p] if env else ["~/.kube/config"]
-    return [str(Path(p).expanduser()) for p in candidates if Path(p).expanduser().is_file()]
-
-
-def _cluster(
-    configuration: client.Configuration, label: str, options: KubeOptions, kubeconfig: str
-) -> _Cluster:
-    # one reconnect on a refused/reset connection; no read or status retries (no retry storm)
-    configuration.retries = urllib3.Retry(
-        total=1, connect=1, read=0, status=0, other=0, redirect=0, raise_on_status=False
-    )
-    server = str(configuration.host)
-    api = client.ApiClient(configuration)
-    return _Cluster(api, label, server, options.request_timeout, kubeconfig)
-
-
-class _Refused(Exception):
-    """A non-2xx answer: the HTTP status and the message of its ``Status`` body."""
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-
-
-def _get(cluster: _Cluster, path: str, query: tuple[tuple[str, Any], ...] = ()) -> Any:
-    """``GET path`` through the client (auth, TLS, proxy of the kubeconfig), parsed JSON.
-
-    Raw, not through the typed API classes: their models cost seconds to import and
-    drop fields they do not know."""
-    api = cluster.api
-    method, url, headers, _, _ = api.param_serialize(
-        method="GET",
-        resource_path=path,
-        query_params=[(k, v) for k, v in query if v is not None],
-        header_params={"Accept": "application/json"},
-        auth_settings=["BearerToken"],
-    )
-    response = api.call_api(method, url, header_params=headers, _request_timeout=cluster.timeout)
-    data = response.read()  # type: ignore[no-untyped-call]
-    if not 200 <= response.status <= 299:
-        raise _Refused(response.status, _refusal(response.status, response.reason, data))
-    return json.loads(data)
-
-
-def _refusal(status: int, reason: object, data: bytes | None) -> str:
-    """``HTTP 403 Forbidden: deployments.apps is forbidden: …`` (the Status message)."""
-    message = ""
-    try:
-        body = json.loads(data) if data else {}
-    except ValueError:
-        body = {}
-    if isinstance(body, dict):
-        message = str(body.get("message") or "")
-    text = f"HTTP {status} {reason or ''}".rstrip()
-    return f"{text}: {_first_line(message)}" if message else text
-
-
-def _check_reachable(cluster: _Cluster) -> None:
-    """Ask ``/version``: a cluster that does not answer, or rejects the credentials, ends here."""
-    try:
-        info = _get(cluster, "/version")
-        if isinstance(info, dict):
-            cluster.version = str(info.get("gitVersion") or "")
-    except _Refused as exc:
-        if exc.status == 401:
-            raise _rejected(cluster, "GET /version") from exc
-        # 403 and the like: the server answers; the list calls tell what can be read
-    except ApiException as exc:  # the client wraps TLS failures with status 0
-        raise _unreachable(cluster, "GET /version", _transport(exc)) from exc
-    except urllib3.exceptions.HTTPError as exc:
-        raise _unreachable(cluster, "GET /version", connection_failure(exc)) from exc
-    except ValueError:
-        pass  # an unreadable version answer: the server answered
-
-
-def _unreachable(cluster: _Cluster, call: str, reason: str) -> SourceError:
-    return SourceError(SERVICE, cluster.label, call, f"cannot reach {cluster.server}: {reason}")
-
-
-def _rejected(cluster: _Cluster, call: str) -> SourceError:
-    message = f"{cluster.server} rejected the credentials (HTTP 401 Unauthorized)"
-    return SourceError(SERVICE, cluster.label, call, message)
-
-
 # -- listing ----------------------------------------------------------------------------------
 
 
@@ -325,7 +182,7 @@ def _scopes(call: ListCall, namespaces: tuple[str, ...]) -> tuple[str | None, ..
     return namespaces
 
 
-def _job(cluster: _Cluster, source: str, call: ListCall, namespace: str | None) -> _Scan:
+def _job(cluster: Cluster, source: str, call: ListCall, namespace: str | None) -> _Scan:
     scan = _Scan()
     describe = call.describe(namespace)
     try:
@@ -333,24 +190,24 @@ def _job(cluster: _Cluster, source: str, call: ListCall, namespace: str | None) 
             items = _read_namespace(cluster, namespace, scan)
         else:
             items = _list_all(cluster, call, namespace)
-    except _Refused as exc:
+    except Refused as exc:
         if exc.status == 401:
-            raise _rejected(cluster, describe) from exc
+            raise rejected(cluster, describe) from exc
         scan.errors.append(_error(source, cluster, call, describe, str(exc)))
         return scan
     except ApiException as exc:
-        message = f"cannot reach {cluster.server}: {_transport(exc)}"
+        message = f"cannot reach {cluster.server}: {transport_failure(exc)}"
         scan.errors.append(_error(source, cluster, call, describe, message))
         return scan
     except urllib3.exceptions.HTTPError as exc:
         scan.errors.append(_error(source, cluster, call, describe, connection_failure(exc)))
         return scan
     except ValueError as exc:  # not JSON, or not a list
-        message = f"unreadable answer: {_first_line(exc)}"
+        message = f"unreadable answer: {first_line(exc)}"
         scan.errors.append(_error(source, cluster, call, describe, message))
         return scan
     except Exception as exc:  # a credential refresh (exec plugin) failing; a bug: one kind only
-        message = f"{type(exc).__name__}: {_first_line(exc)}"
+        message = f"{type(exc).__name__}: {first_line(exc)}"
         scan.errors.append(_error(source, cluster, call, describe, message))
         return scan
     for item in items:
@@ -361,12 +218,12 @@ def _job(cluster: _Cluster, source: str, call: ListCall, namespace: str | None) 
     return scan
 
 
-def _list_all(cluster: _Cluster, call: ListCall, namespace: str | None) -> list[dict[str, Any]]:
+def _list_all(cluster: Cluster, call: ListCall, namespace: str | None) -> list[dict[str, Any]]:
     """Every item of one list call, page by page (``limit`` / ``continue``)."""
     items: list[dict[str, Any]] = []
     token: str | None = None
     while True:
-        page = _get(cluster, call.path(namespace), (("limit", PAGE_SIZE), ("continue", token)))
+        page = get_json(cluster, call.path(namespace), (("limit", PAGE_SIZE), ("continue", token)))
         if not isinstance(page, dict) or not isinstance(page.get("items"), list | None):
             raise ValueError(f"not a {call.kind}List")
         items.extend(i for i in page.get("items") or () if isinstance(i, dict))
@@ -381,11 +238,11 @@ def _owned(item: dict[str, Any]) -> bool:
     return isinstance(owners, list) and bool(owners)
 
 
-def _read_namespace(cluster: _Cluster, name: str, scan: _Scan) -> list[dict[str, Any]]:
+def _read_namespace(cluster: Cluster, name: str, scan: _Scan) -> list[dict[str, Any]]:
     """The one namespace asked for (read, not listed: a namespaced reader may not list them)."""
     try:
-        found = _get(cluster, f"/api/v1/namespaces/{quote(name, safe='')}")
-    except _Refused as exc:
+        found = get_json(cluster, f"/api/v1/namespaces/{quote(name, safe='')}")
+    except Refused as exc:
         if exc.status == 404:
             scan.absent.append(name)
             return []
@@ -396,40 +253,18 @@ def _read_namespace(cluster: _Cluster, name: str, scan: _Scan) -> list[dict[str,
 
 
 def _error(
-    source: str, cluster: _Cluster, call: ListCall, describe: str, message: str
+    source: str, cluster: Cluster, call: ListCall, describe: str, message: str
 ) -> CollectionError:
     return CollectionError(
         source, SERVICE, cluster.label, describe, message[:300], (inventory_kind(call.kind),)
     )
 
 
-def _missing_namespace(source: str, cluster: _Cluster, name: str) -> CollectionError:
+def _missing_namespace(source: str, cluster: Cluster, name: str) -> CollectionError:
     """A namespace asked for that the cluster does not have: nothing in it can be judged."""
     kinds = tuple(inventory_kind(c.kind) for c in LISTS if c.namespaced or c.kind == "Namespace")
     message = f"namespace {name!r} not found in {cluster.label} ({cluster.server})"
     return CollectionError(source, SERVICE, cluster.label, f"get namespace {name}", message, kinds)
-
-
-def connection_failure(exc: urllib3.exceptions.HTTPError) -> str:
-    """The underlying reason of a failed connection, without urllib3's object reprs."""
-    reason: object = exc.reason if isinstance(exc, urllib3.exceptions.MaxRetryError) else exc
-    if isinstance(reason, urllib3.exceptions.ReadTimeoutError | TimeoutError):
-        return "timed out waiting for the answer"
-    text = str(reason or exc)
-    for marker in ("Failed to resolve", "Failed to establish", "Read timed out", "Connection"):
-        if marker in text:
-            return _first_line(text[text.index(marker) :])
-    return _first_line(text)
-
-
-def _transport(exc: ApiException) -> str:
-    """The client wraps TLS failures as ``ApiException(status=0, reason="SSLError\\n…")``."""
-    return _first_line(" ".join(str(exc.reason or exc).split()))
-
-
-def _first_line(value: object) -> str:
-    lines = str(value).strip().splitlines()
-    return (lines[0] if lines else type(value).__name__)[:300]
 
 
 def _say(options: KubeOptions, line: str) -> None:
