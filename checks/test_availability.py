@@ -29,28 +29,29 @@ ZONES = {"min_zones": 2}
 )
 def test_each_tier_spans_the_zones(subject: Subject) -> None:
     """Each documented subnet tier has subnets in at least the documented number of zones, in
-    every VPC that holds all the tiers (subnets of two VPCs in two zones are no spread of
-    either; a VPC holding only some tiers, like a default VPC, is not the tiered network)."""
+    every VPC of the system (subnets of two VPCs in two zones are no spread of either; AWS's
+    default VPC is no documented network unless the scope names it)."""
     inv = subject.inventory
     tiers = list(subject.params["tiers"])
     per_vpc: dict[str, dict[str, set[str]]] = {}
     unknown: list[str] = []
     for subnet in subject.scoped("aws_subnet"):
+        vpc, default = _vpc_of(inv, subnet)
+        if default and subject.scope is None:
+            continue
         tier = subnet_tier(inv, subnet)  # the tier its routes make it; a name alone is no proof
         zone = subnet.get("availability_zone")
         if not isinstance(tier, Unknown) and not _agrees(
             intended_tier(subnet, subject.params, inv), tier
         ):
             continue  # mislabelled: it proves neither tier (subnet-tier-matches-intent says so)
-        vpc = _vpc_of(inv, subnet)
         zones = per_vpc.setdefault(vpc or "(VPC not known)", {t: set() for t in tiers})
         if isinstance(tier, Unknown) or isinstance(zone, Unknown) or vpc is None:
             unknown.append(subnet.address)
         elif tier in zones and isinstance(zone, str):
             zones[tier].add(zone)
     need = int(subject.params["min_zones"])
-    tiered = {vpc: zones for vpc, zones in per_vpc.items() if all(zones.values())}
-    judged = tiered or per_vpc or {"": {t: set() for t in tiers}}
+    judged = per_vpc or {"": {t: set() for t in tiers}}
     short = {
         (f"{vpc} {t}" if len(judged) > 1 else t): sorted(z)
         for vpc, zones in judged.items()
@@ -59,19 +60,21 @@ def test_each_tier_spans_the_zones(subject: Subject) -> None:
     }
     if not short:
         return
-    if short and not unknown:
+    if not unknown:
         raise Failed(f"{subject.test_id}: zones per tier {short}, required ≥ {need} each")
     raise Inconclusive(f"{subject.test_id}: zones of {', '.join(unknown)} known only after apply")
 
 
-def _vpc_of(inv: Inventory, subnet: Resource) -> str | None:
-    """The subnet's VPC (its address), or what its ``vpc_id`` says when that is not here;
-    None when nothing says."""
-    vpcs = inv.related(subnet, "vpc_id", kinds=("aws_vpc",))
+def _vpc_of(inv: Inventory, subnet: Resource) -> tuple[str | None, bool]:
+    """The subnet's VPC (its address, or what its ``vpc_id`` says when that is not here; None
+    when nothing says), and whether it is AWS's default VPC."""
+    vpcs = inv.related(subnet, "vpc_id", kinds=("aws_vpc", "aws_default_vpc"))
+    default = subnet.get("default_for_az") is True
     if len(vpcs) == 1:
-        return vpcs[0].address
+        vpc = vpcs[0]
+        return vpc.address, default or vpc.kind == "aws_default_vpc" or vpc.get("default") is True
     value = subnet.get("vpc_id")
-    return value if isinstance(value, str) and value else None
+    return (value if isinstance(value, str) and value else None), default
 
 
 def _agrees(meant: str | None, routed: str) -> bool:

@@ -142,7 +142,11 @@ def test_database_is_not_publicly_accessible(resource: Resource) -> None:
 )
 def test_production_vpc_is_not_connected_to_nonprod(subject: Subject) -> None:
     """The production VPC has no peering or route to the non-production VPC."""
-    prod = subject.role_members(subject.params["vpc_role"], ("aws_vpc",))
+    prod = [
+        v
+        for v in subject.role_members(subject.params["vpc_role"], ("aws_vpc",))
+        if subject.in_scope(v)
+    ]
     other = subject.role_members(subject.params["isolated_from_role"], ("aws_vpc",))
     if not prod or not other:
         raise Inconclusive(

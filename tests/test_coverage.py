@@ -136,3 +136,33 @@ def test_audit_report_marks_partly_proven_requirements(tmp_path: Path, bragabot_
     assert "proofs pending: chaos/instance-loss" in html
     assert "PARTLY PROVEN" in html and ">COMPLIANT<" not in html
     assert outcome.exit_code == 3
+
+
+def test_what_is_not_provable_is_never_passed_by_the_controls_it_also_names() -> None:
+    standing = decide(["pass"], [], [], not_provable="the drill is not automated")
+    assert standing.status == "not_provable"
+    assert decide(["fail"], [], [], not_provable="x").status == "fail"
+
+
+def test_a_proof_run_leaves_its_requirements_awaiting_their_check() -> None:
+    # load proofs passed; the controls are judged by archproof check, never passed here
+    assert decide(["pass"], [], [], controls_elsewhere=["asg-capacity-floor"]).status == (
+        "awaiting_check"
+    )
+
+
+def test_scanner_checks_alone_must_each_have_judged_something() -> None:
+    from archproof.coverage import control_gaps
+    from archproof.spec.model import Requirement
+
+    req = Requirement.model_validate(
+        {
+            "id": "SCN-1",
+            "claim": "c",
+            "source": {"system": "s", "section": "s"},
+            "scanners": {"checkov": ["CKV_AWS_157", "CKV_K8S_16"]},
+        }
+    )
+    gaps = control_gaps(req, {"checkov:CKV_AWS_157"}, {}, {"plan"})
+    assert [g.control for g in gaps] == ["checkov:CKV_K8S_16"]
+    assert decide(["pass"], gaps, []).status == "unproven"

@@ -109,12 +109,12 @@ def test_grouped_tests_give_the_same_verdicts(tmp_path: Path) -> None:
     assert junit.count("<testcase") == 1 and "30 resources" in junit
 
 
-def test_controls_run_under_plain_pytest(tmp_path: Path) -> None:
+def _plain_pytest(tmp_path: Path, controls: str) -> tuple[subprocess.CompletedProcess[str], Path]:
     spec_file = tmp_path / "spec.yaml"
     spec_file.write_text(
         "system: demo\ncloud: aws\ndocument: d\nrequirements:\n"
         "  - {id: R1, claim: c, source: {system: s, section: s},\n"
-        "     controls: [subnet-tiers-present]}\n"
+        f"     controls: [{controls}]}}\n"
     )
     results = tmp_path / "results.json"
     done = subprocess.run(
@@ -140,10 +140,24 @@ def test_controls_run_under_plain_pytest(tmp_path: Path) -> None:
         check=False,
         cwd=tmp_path,
     )
+    return done, results
+
+
+def test_controls_run_under_plain_pytest(tmp_path: Path) -> None:
+    done, results = _plain_pytest(tmp_path, "subnet-tiers-present")
     assert done.returncode == 0, done.stdout + done.stderr
     assert "test_documented_tiers_exist[plan:" in done.stdout or "1 passed" in done.stdout
     data = json.loads(results.read_text())
     assert data["summary"]["pass"] == 1 and data["exit_code"] == 0
+
+
+def test_plain_pytest_does_not_exit_0_on_a_requirement_proven_in_part(tmp_path: Path) -> None:
+    # every test passes, but root-account-mfa needs a live account: the requirement is unproven
+    done, results = _plain_pytest(tmp_path, "subnet-tiers-present, root-account-mfa")
+    assert "1 passed" in done.stdout
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "archproof: not compliant as a whole (exit 3" in done.stdout
+    assert json.loads(results.read_text())["requirements"][0]["status"] == "unproven"
 
 
 def test_root_mfa_judged_on_the_account_summary(tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ from archproof.cli import main
 from archproof.inventory.model import Inventory, Resource
 from archproof.moto_server import MotoServer
 from archproof.scoping import cut
+from archproof.spec.model import Spec
 from archproof.spec.scope import Scope
 
 REGION = "us-east-1"
@@ -309,3 +310,90 @@ def test_a_module_scope_on_a_real_plan_judges_its_instances_only() -> None:
     count_members = _members(inv, Scope(modules=["module.ecr_repository_with_count"]))
     assert len(count_members) == 9
     assert all(m.startswith("module.ecr_repository_with_count[") for m in count_members)
+
+
+# --- what a review of the scope found, each a real plan (tests/checks/review_shapes) -----------
+
+SHAPES = Path(__file__).parent / "checks" / "review_shapes"
+SOURCE = "<source>"  # the verdict of a control judging the whole source
+
+
+def _spec(scope: dict[str, Any] | None, *controls: str, **roles: dict[str, Any]) -> Spec:
+    return Spec.model_validate(
+        {
+            "system": "sys",
+            "cloud": "aws",
+            "document": "shapes",
+            **({"scope": scope} if scope else {}),
+            "roles": roles,
+            "requirements": [
+                {
+                    "id": f"R-{n}",
+                    "claim": control,
+                    "source": {"system": "sys", "section": "s"},
+                    "controls": [control],
+                }
+                for n, control in enumerate(controls)
+            ],
+        }
+    )
+
+
+SYS = {"tags": {"System": "sys"}}
+REVIEW_CASES = [
+    # the provider's default_tags put System=sys on a bucket with a Name tag of its own
+    ("scope_default_tags", _spec(SYS, "s3-versioning"), {"aws_s3_bucket.uploads": "fail"}),
+    # read without its configuration: what points at the system through a local is judged
+    (
+        "scope_plan_without_configuration",
+        _spec(SYS, "http-redirects-to-https", "no-admin-star-policy", bastion={"name": "*b*"}),
+        {
+            "aws_lb_listener.plain_8080": "fail",
+            "aws_iam_role_policy.admin": "fail",
+            "aws_iam_role_policy_attachment.admin": "fail",
+        },
+    ),
+    # the system's VPC has only public subnets and no backup plan; another team's has both
+    (
+        "scope_pooled_tiers_and_backups",
+        _spec(SYS, "subnet-tiers-present", "backup-plan-present"),
+        {SOURCE: "fail"},
+    ),
+    # a scope that matches nothing judges nothing: never a pass
+    (
+        "scope_pooled_tiers_and_backups",
+        _spec({"tags": {"System": "sys-typo"}}, "subnet-tiers-present", "backup-plan-present"),
+        {SOURCE: "inconclusive"},
+    ),
+    # another system's group is named like an app, out of scope: it is no app of this system
+    (
+        "scope_roles_of_another_system",
+        _spec(SYS, "database-reachable-only-from-app", app={"name": "*app*"}),
+        {"aws_db_instance.db": "fail"},
+    ),
+    # the system's private zone is known only after apply; another VPC spans two zones
+    (
+        "tiers_zone_unknown_beside_another_vpc",
+        _spec(None, "tier-zone-spread"),
+        {SOURCE: "inconclusive"},
+    ),
+    # the system's tiers sit in one zone; another VPC spans two
+    ("tiers_one_zone_beside_another_vpc", _spec(None, "tier-zone-spread"), {SOURCE: "fail"}),
+]
+
+
+@pytest.mark.parametrize(("shape", "spec", "expected"), REVIEW_CASES)
+def test_the_review_shape_gets_its_verdicts(
+    shape: str, spec: Spec, expected: dict[str, str]
+) -> None:
+    from archproof.sources.plan.load import load_plan
+    from support.in_process import judge_all
+
+    inventory = load_plan(str(SHAPES / shape / "plan.json"))
+    found: dict[str, set[str]] = {}
+    for _, subject, verdict, _message in judge_all(spec, [inventory]):
+        address = subject.split(":", 1)[1]
+        key = SOURCE if address.startswith("<") else address
+        found.setdefault(key, set()).add(str(verdict))
+    for address, verdict in expected.items():
+        assert found.get(address) == {verdict}, (address, found)

@@ -15,6 +15,7 @@ import pytest
 
 from archproof.controls.catalogue import checks_dirs
 from archproof.coverage import (
+    AWAITING_CHECK,
     AWAITING_PROOF,
     NOT_JUDGED,
     NOT_PROVABLE,
@@ -160,6 +161,7 @@ _OPEN_WORDS = {
     UNPROVEN: "judged in part",
     NOT_JUDGED: "not judged",
     AWAITING_PROOF: "awaiting load/chaos proofs",
+    AWAITING_CHECK: "awaiting their controls (archproof check)",
     NOT_PROVABLE: "not provable yet",
 }
 

@@ -9,7 +9,10 @@ current ``waived``. The statuses, worst first:
   verdict; the gaps name each and the source it needs;
 - ``not_judged``: nothing the requirement names could be judged by the sources given;
 - ``awaiting_proof``: every control judged and passed, load or failure proofs still to run;
-- ``not_provable``: the spec says why it cannot be proven yet;
+- ``awaiting_check``: in a load or chaos run, its proofs passed; its controls are judged by
+  ``archproof check``;
+- ``not_provable``: the spec says why (part of) it cannot be proven yet — never a pass, even
+  when the controls it also names passed;
 - ``waived``, ``pass``.
 """
 
@@ -30,8 +33,9 @@ if TYPE_CHECKING:  # the report reads statuses without the run's machinery
 UNPROVEN = "unproven"
 NOT_JUDGED = "not_judged"
 AWAITING_PROOF = "awaiting_proof"
+AWAITING_CHECK = "awaiting_check"
 NOT_PROVABLE = "not_provable"
-OPEN_STATUSES = (UNPROVEN, NOT_JUDGED, AWAITING_PROOF, NOT_PROVABLE)
+OPEN_STATUSES = (UNPROVEN, NOT_JUDGED, AWAITING_PROOF, AWAITING_CHECK, NOT_PROVABLE)
 """Statuses that are never a pass, most telling first."""
 _DECIDING = ("fail", "error", "inconclusive")
 
@@ -67,11 +71,13 @@ def decide(
     proofs_pending: Sequence[str],
     proofs_missing: Sequence[str] = (),
     not_provable: str = "",
+    controls_elsewhere: Sequence[str] = (),
 ) -> Standing:
     """The status of one requirement (see the module's docstring).
 
     ``proofs_pending``: proofs that did not run (judged by another command);
-    ``proofs_missing``: proofs this run was to judge that gave no verdict."""
+    ``proofs_missing``: proofs this run was to judge that gave no verdict;
+    ``controls_elsewhere``: controls a proof run leaves to ``archproof check``."""
     seen = {str(v) for v in verdicts}
     pending = tuple(proofs_pending)
     for status in _DECIDING:
@@ -82,13 +88,17 @@ def decide(
             return Standing(NOT_PROVABLE, tuple(gaps), pending)
         if proofs_missing:
             return Standing(UNPROVEN, tuple(gaps), pending)
-        if gaps or not pending:
+        if gaps or not (pending or controls_elsewhere):
             return Standing(NOT_JUDGED, tuple(gaps), pending)
-        return Standing(AWAITING_PROOF, (), pending)
+        return Standing(AWAITING_PROOF if pending else AWAITING_CHECK, (), pending)
     if gaps or proofs_missing:
         return Standing(UNPROVEN, tuple(gaps), pending)
+    if not_provable:
+        return Standing(NOT_PROVABLE, (), pending)  # what is not provable is never passed
     if pending:
         return Standing(AWAITING_PROOF, (), pending)
+    if controls_elsewhere:
+        return Standing(AWAITING_CHECK, (), ())
     return Standing("waived" if "waived" in seen else "pass", (), ())
 
 
@@ -132,11 +142,11 @@ def control_gaps(
         else:
             reason = "no source archproof reads can judge it"
         gaps.append(Gap(use.id, needs, reason))
-    if not req.controls and req.scanners:
+    if not req.controls:  # scanner checks alone prove it: each must have judged something
         for tool, check in req.scanners.items():
             name = f"{tool}:{check.id}"
-            if not any(j.startswith(f"{tool}:") for j in judged):
-                gaps.append(Gap(name, (f"--{tool}",), f"needs --{tool}"))
+            if name not in judged:
+                gaps.append(Gap(name, (f"--{tool}",), f"no finding of {name} in this run"))
     return gaps
 
 
@@ -153,9 +163,12 @@ def requirement_standing(run: Run, req: Requirement, records: Iterable[VerdictRe
     mine = list(records)
     judged = {r.control for r in mine}
     gaps: list[Gap] = []
+    elsewhere: list[str] = []
     if "controls" in run.judges:
         given = {inv.source.split(":", 1)[0] for inv in run.inventories}
         gaps = control_gaps(req, judged, run.catalogue, given, run.wanted, run.spec.cloud)
+    else:
+        elsewhere = [use.id for use in req.controls]
     pending = [p for p in req.proofs if not proof_ran(p, judged)]
     missing = [p for p in pending if any(p == j or p.startswith(j + "/") for j in run.judges)]
     return decide(
@@ -164,4 +177,5 @@ def requirement_standing(run: Run, req: Requirement, records: Iterable[VerdictRe
         [p for p in pending if p not in missing],
         missing,
         req.not_provable,
+        elsewhere,
     )

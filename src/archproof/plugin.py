@@ -16,6 +16,8 @@ from archproof.verdict import ControlOutcome, EvidenceMissing, Failed, Inconclus
 
 RUN_KEY = pytest.StashKey[Run]()
 RESULTS_KEY = pytest.StashKey[str]()
+PLAIN_KEY = pytest.StashKey[bool]()
+"""Set when the run comes from pytest's own command line (``pytest checks --spec …``)."""
 
 
 class RunProvider:
@@ -79,6 +81,7 @@ def pytest_configure(config: pytest.Config) -> None:
         azure=bool(config.getoption("--azure")),
         azure_subscriptions=tuple(config.getoption("--azure-subscription")),
     )
+    config.stash[PLAIN_KEY] = True
     try:
         config.stash[RUN_KEY] = prepare_run(
             spec_path=config.getoption("--spec"),
@@ -298,11 +301,28 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Write the results when asked; under plain pytest, a run whose requirements are not all
+    proven (``unproven``, or evidence missing) does not exit 0 even if every test passed."""
     config = session.config
     run = config.stash.get(RUN_KEY, None)
-    target = config.stash.get(RESULTS_KEY, None)
-    if run is None or not target:
+    if run is None:
         return
-    from archproof.results import write_results
+    from archproof.results import build_results, write_results
 
-    write_results(run, Path(target))
+    target = config.stash.get(RESULTS_KEY, None)
+    if target:
+        data = write_results(run, Path(target))
+    elif config.stash.get(PLAIN_KEY, False):
+        data = build_results(run)
+    else:
+        return
+    if config.stash.get(PLAIN_KEY, False) and data["exit_code"] and session.exitstatus == 0:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+        reporter = config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.ensure_newline()
+            coverage = data["coverage"]
+            reporter.write_line(
+                f"archproof: not compliant as a whole (exit {data['exit_code']} as archproof"
+                f" check): unproven {coverage['unproven']}, statuses {coverage['statuses']}"
+            )

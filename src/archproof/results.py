@@ -160,6 +160,11 @@ def build_results(run: Run, scanners: list[dict[str, Any]] | None = None) -> dic
         "compliant": code == EXIT_COMPLIANT,
         "exit_code": code,
         "judges": list(run.judges),
+        "spec_requirements": [
+            req.id
+            for req in run.spec.requirements
+            if not req.environments or run.environment in req.environments
+        ],
         "require_all": run.require_all,
         "coverage": _coverage(requirements),
         "requirements": requirements,

@@ -112,6 +112,13 @@ class Run:
             )
 
         base = subject()
+        if scope is not None and not scope.judged:
+            note = (
+                f"the scope {scope.scope.describe()} matches no resource of {inv.source}"
+                f" ({scope.total} there): nothing here is {self.spec.system}'s to judge"
+            )
+            yield subject(None, "absent:inconclusive", note)
+            return
         errors = inv.errors_for(info.evidence_kinds)
         for error in errors:
             yield subject(None, "error", error.describe())

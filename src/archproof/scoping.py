@@ -7,7 +7,10 @@ plan's references, a live source's ids). What is merely used lends its direct, u
 dependents (a used role's policy attachments, a used group's rules) but not its other users:
 another team's workloads in a shared VPC stay out. A resource that says it belongs elsewhere —
 another value of a scope tag, another VPC, resource group or namespace, another account or
-region — never joins. Everything is read; only members are judged.
+region — never joins. A resource with references the source could not follow may point at the
+system and joins too (judged rather than missed); facts of the account itself (EBS default
+encryption, IAM users, the account's S3 block, trails) are always members. Everything is read;
+only members are judged.
 """
 
 from __future__ import annotations
@@ -24,6 +27,21 @@ from archproof.spec.scope import Scope
 VPC_KINDS = frozenset({"aws_vpc", "azurerm_virtual_network"})
 CONTAINERS = VPC_KINDS | {"aws_subnet", "azurerm_subnet", "azurerm_resource_group"}
 """Kinds whose other users are not the system's merely because the system uses them too."""
+ACCOUNT_WIDE = frozenset(
+    {
+        "aws_ebs_encryption_by_default",
+        "aws_iam_account_summary",
+        "aws_iam_account_password_policy",
+        "aws_iam_user",
+        "aws_iam_user_login_profile",
+        "aws_s3_account_public_access_block",
+        "aws_cloudtrail",
+        "aws_securityhub_account",
+        "aws_guardduty_detector",
+        "azurerm_security_center_subscription_pricing",
+    }
+)
+"""Facts of the account or subscription itself: every system's, whatever the scope says."""
 _RESOURCE_GROUP = re.compile(r"/resourcegroups/([^/]+)", re.IGNORECASE)
 
 
@@ -75,8 +93,11 @@ def cut(inv: Inventory, scope: Scope) -> ScopeCut | None:
             queue.append(resource)
 
     for resource in resources:
-        if judge.seed(resource):
-            join(resource, "core")
+        if judge.seed(resource) or resource.kind in ACCOUNT_WIDE:
+            join(resource, "core" if resource.kind not in ACCOUNT_WIDE else "dependent")
+    for resource in resources:
+        if resource.loose:  # it refers to something the source could not follow: maybe ours
+            join(resource, "dependent")
     while queue:
         resource = queue.pop()
         how = role[id(resource)]

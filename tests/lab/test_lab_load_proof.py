@@ -81,4 +81,5 @@ def test_lab_scales_out_under_ramp_with_slo_and_tls(running_lab: Lab, tmp_path: 
     assert "Capacity (lab:haproxy/app)" in svg and "scale_out" in svg
     results = json.loads((tmp_path / "results.json").read_text())
     statuses = {r["id"]: r["status"] for r in results["requirements"]}
-    assert statuses == {"BRG-AVL-3": "pass", "BRG-TLS-1": "pass"}
+    # the load proofs passed; the requirements' controls are judged by archproof check
+    assert statuses == {"BRG-AVL-3": "awaiting_check", "BRG-TLS-1": "awaiting_check"}

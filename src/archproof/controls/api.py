@@ -140,14 +140,21 @@ class Subject:
         return f"{self.source}:{self.address}"
 
     def in_role(self, resource: Resource, role: str) -> bool:
+        """Whether the resource is one of the system's ``role`` (another system's resource,
+        outside the scope, never is — whatever its name)."""
+        return self.in_scope(resource) and self._matches_role(resource, role)
+
+    def role_members(self, role: str, kinds: tuple[str, ...] = ()) -> list[Resource]:
+        """Every resource the role's selector matches, in scope or not (a role may name what
+        the system must be kept apart from: the non-production VPCs)."""
+        pool = self.inventory.of_kind(*kinds) if kinds else list(self.inventory)
+        return [r for r in pool if self._matches_role(r, role)]
+
+    def _matches_role(self, resource: Resource, role: str) -> bool:
         selector = self.spec.roles.get(role)
         if selector is None:
             return False
         return selector.matches(resource.kind, resource.address, resource.name, dict(resource.tags))
-
-    def role_members(self, role: str, kinds: tuple[str, ...] = ()) -> list[Resource]:
-        pool = self.inventory.of_kind(*kinds) if kinds else list(self.inventory)
-        return [r for r in pool if self.in_role(r, role)]
 
     def param(self, name: str) -> Any:
         return self.params[name]

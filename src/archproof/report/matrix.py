@@ -128,7 +128,8 @@ def build_matrix(
     by_req: dict[str, list[Record]] = {}
     for record in records:
         by_req.setdefault(record.requirement, []).append(record)
-    for rid in by_req:
+    listed = [str(i) for run in runs for i in run.data.get("spec_requirements") or []]
+    for rid in [*by_req, *listed]:  # a requirement no run listed (--requirement): not judged
         specs.setdefault(rid, {"id": rid, "claim": "", "controls": [], "proofs": [], "missing": []})
     sources = sorted({source_type(r.source) for r in records}, key=source_rank)
     rows = []

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from archproof.coverage import AWAITING_PROOF, NOT_JUDGED, UNPROVEN
+from archproof.coverage import AWAITING_CHECK, AWAITING_PROOF, NOT_JUDGED, UNPROVEN
 from archproof.errors import EXIT_COMPLIANT, EXIT_EVIDENCE_MISSING, EXIT_NOT_COMPLIANT
 from archproof.report.history import diff, latest_snapshot, load_previous, write_snapshot
 from archproof.report.inputs import read_inputs
@@ -109,7 +109,8 @@ def exit_code(
     if not sum(counts.values()) or counts.get("error") or counts.get("inconclusive"):
         return EXIT_EVIDENCE_MISSING
     open_statuses = set(statuses)
-    incomplete = {UNPROVEN, NOT_JUDGED, AWAITING_PROOF} if require_all else {UNPROVEN}
+    every = {UNPROVEN, NOT_JUDGED, AWAITING_PROOF, AWAITING_CHECK}
+    incomplete = every if require_all else {UNPROVEN}
     if open_statuses & incomplete:
         return EXIT_EVIDENCE_MISSING
     return EXIT_EVIDENCE_MISSING if pdf_missing else EXIT_COMPLIANT

@@ -64,7 +64,7 @@ def _add_balancer(
             "ip_address_type": balancer.get("IpAddressType"),
             **_balancer_attributes(answer),
         },
-        ids=(arn, balancer.get("LoadBalancerName")),
+        ids=(arn, balancer.get("LoadBalancerName"), balancer.get("DNSName")),  # origins name it
         tags=tags.get(arn),
     )
 

@@ -214,14 +214,14 @@ def _resource(
         attributes = unset_left_to_provider(
             attributes, expressions, lambda e: config.is_null(e, parsed.modules)
         )
-    tags = next(
-        (
-            t
-            for t in (attributes.get("tags"), attributes.get("tags_all"))
-            if isinstance(t, dict) and t
-        ),
-        {},
-    )
+    # tags_all holds the provider's default_tags too; the resource's own tags win
+    tags = {
+        k: v
+        for t in (attributes.get("tags_all"), attributes.get("tags"))
+        if isinstance(t, dict)
+        for k, v in t.items()
+        if isinstance(v, str)
+    }
     if not tags and isinstance(attributes.get("tag"), list):  # aws_autoscaling_group tag blocks
         tags = {
             t["key"]: t["value"]
