@@ -381,9 +381,3 @@ def kube_api_server(
         yield server
     finally:
         server.stop()
-
-
-if __name__ == "__main__":
-    from archproof.emulators.kube_api_main import main
-
-    raise SystemExit(main())

@@ -11,7 +11,7 @@ from archproof.emulators.kube_api import kube_api_server, nodes_for_zones
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m archproof.emulators.kube_api MANIFESTS… --kubeconfig PATH``: serve until
+    """``python -m archproof.emulators.kube_api_main MANIFESTS… --kubeconfig PATH``: serve until
     interrupted (the objects of the manifests, plus nodes in ``--zones``)."""
     import argparse
     import signal
@@ -25,7 +25,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         read_text,
     )
 
-    parser = argparse.ArgumentParser(prog="python -m archproof.emulators.kube_api")
+    parser = argparse.ArgumentParser(prog="python -m archproof.emulators.kube_api_main")
     parser.add_argument("manifests", nargs="+", help="files, directories or - for stdin")
     parser.add_argument("--kubeconfig", required=True, type=Path, help="kubeconfig to write")
     parser.add_argument("--context", default="archproof-local")
