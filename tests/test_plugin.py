@@ -199,3 +199,16 @@ def test_a_plain_assert_in_a_custom_control_is_a_fail_and_its_file_may_share_a_n
     assert result["scratch"] is Verdict.FAIL  # a failed assert is a finding, not a crash
     failed = next(r for r in run.records if r.resource == "scratch")
     assert "scratch is not prod-*" in failed.message
+
+
+def test_a_failed_listing_is_an_error_never_absence(tmp_path: Path) -> None:
+    # DescribeTrails denied: "no trail" would be an accusation archproof cannot make
+    error = CollectionError(
+        "live", "cloudtrail", "eu-west-1", "DescribeTrails", "AccessDenied", ("aws_cloudtrail",)
+    )
+    run = Run(spec("cloudtrail-multi-region"), "default", [Inventory("live", [], errors=[error])])
+    judge(run, CheckRequest(spec_path="-", reports=tmp_path, quiet=True))
+    assert [r.verdict for r in run.records] == [Verdict.ERROR]
+    assert "DescribeTrails" in run.records[0].message
+    results = json.loads((tmp_path / "results.json").read_text())
+    assert results["exit_code"] == 3

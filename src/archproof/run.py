@@ -123,7 +123,8 @@ class Run:
         for error in errors:
             yield subject(None, "error", error.describe())
         if not info.kinds:
-            yield base
+            if not errors:  # a listing that failed is no evidence of absence: error, never fail
+                yield base
             return
         resources: list[Resource] = []
         outside = 0
