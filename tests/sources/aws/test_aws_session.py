@@ -93,3 +93,45 @@ def test_clients_retry_adaptively_except_against_a_loopback_endpoint(
 )
 def test_loopback_detection(url: str | None, local: bool) -> None:
     assert is_loopback_url(url) is local
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"",
+        b"<html><body>Sign in to the Wi-Fi</body></html>",
+        b"<GetCallerIdentityResponse",
+        b"\x00\xff",
+    ],
+    ids=["empty", "html", "truncated", "garbled"],
+)
+def test_an_unreadable_identity_answer_is_a_source_error(
+    moto: MotoServer, monkeypatch: pytest.MonkeyPatch, body: bytes
+) -> None:
+    """A 200 whose body is no GetCallerIdentity answer (a captive portal, a misrouted endpoint)."""
+    import http.server
+    import threading
+
+    class Portal(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Portal)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        monkeypatch.setenv("AWS_ENDPOINT_URL", f"http://127.0.0.1:{server.server_address[1]}")
+        with pytest.raises(SourceError) as caught:
+            collect_aws(AwsOptions(services=("ec2",)))
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert caught.value.call == "GetCallerIdentity"
+    assert "cannot read the caller identity" in str(caught.value)

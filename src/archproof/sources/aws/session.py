@@ -119,7 +119,14 @@ class AwsSession:
         except (BotoCoreError, ClientError) as exc:
             reason = f"cannot read the caller identity ({describe_failure(exc)})"
             raise SourceError("sts", region, "GetCallerIdentity", reason) from exc
-        return cls(session, str(identity["Account"]), str(identity.get("Arn", "")))
+        except Exception as exc:  # an answer botocore cannot parse (empty, garbled, HTML)
+            reason = f"cannot read the caller identity (unreadable answer: {type(exc).__name__})"
+            raise SourceError("sts", region, "GetCallerIdentity", reason) from exc
+        account = identity.get("Account") if isinstance(identity, dict) else None
+        if not isinstance(account, str) or not re.fullmatch(r"\d{12}", account):
+            reason = f"cannot read the caller identity (no account id in the answer: {account!r})"
+            raise SourceError("sts", region, "GetCallerIdentity", reason)
+        return cls(session, account, str(identity.get("Arn", "")))
 
     def client(self, service: str, region: str) -> Any:
         """A client for ``service`` in ``region`` (created once, shared by all threads)."""
