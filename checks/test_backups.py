@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from archproof.controls.api import Findings, Subject, control
 from archproof.controls.backup_plans import judge_backup_plans, plan_takes, selection_gap
-from archproof.controls.backup_selection import STORE_KINDS, region_of_arn
+from archproof.controls.backup_selection import STORE_KINDS, region_of, region_of_arn
 from archproof.inventory.defaults import RDS_BACKUP_RETENTION, value_or_default
 from archproof.inventory.model import Resource, Unknown
 
@@ -106,17 +106,9 @@ REPLICATIONS = "aws_db_instance_automated_backups_replication"
 
 
 def home_region(resource: Resource) -> str | Unknown:
-    """Where a resource lives: the live region, else its ARN or availability zones."""
-    if resource.region:
-        return resource.region
-    found = region_of_arn(resource.get("arn"))
-    if found:
-        return found
-    zones = resource.get("availability_zones")
-    for zone in [resource.get("availability_zone"), *(zones if isinstance(zones, list) else [])]:
-        if isinstance(zone, str) and len(zone) > 1 and zone[-1].isalpha():
-            return zone[:-1]
-    return Unknown("the plan does not record the provider region of the database")
+    """Where a resource lives (:func:`region_of`); unknown when nothing says."""
+    found = region_of(resource)
+    return found or Unknown("the plan does not record the provider region of the database")
 
 
 def _copy_region_ok(dest: str | Unknown, home: str | Unknown, wanted: str) -> bool | Unknown:

@@ -11,24 +11,20 @@ from __future__ import annotations
 from typing import Any
 
 from archproof.inventory.model import Unknown
+from archproof.inventory.transit import (
+    ASSOCIATION,
+    GATEWAY_KINDS,
+    PEERING_ATTACHMENT,
+    PROPAGATION,
+    ROUTE_TABLE,
+    STATIC_ROUTE,
+    TRANSIT_KINDS,
+    VPC_ATTACHMENT,
+)
 from archproof.sources.aws.base import Scan, tag_dict
 
-GATEWAY = "aws_ec2_transit_gateway"
-VPC_ATTACHMENT = "aws_ec2_transit_gateway_vpc_attachment"
-PEERING_ATTACHMENT = "aws_ec2_transit_gateway_peering_attachment"
-ROUTE_TABLE = "aws_ec2_transit_gateway_route_table"
-ASSOCIATION = "aws_ec2_transit_gateway_route_table_association"
-PROPAGATION = "aws_ec2_transit_gateway_route_table_propagation"
-STATIC_ROUTE = "aws_ec2_transit_gateway_route"
-KINDS = (
-    GATEWAY,
-    VPC_ATTACHMENT,
-    PEERING_ATTACHMENT,
-    ROUTE_TABLE,
-    ASSOCIATION,
-    PROPAGATION,
-    STATIC_ROUTE,
-)
+GATEWAY = GATEWAY_KINDS[0]
+KINDS = TRANSIT_KINDS
 _GONE = frozenset({"deleted", "deleting", "failed", "rejected", "rejecting"})
 
 
